@@ -1,0 +1,2 @@
+/** The rerankers-api backend. Its provider registers through {@code META-INF/services}. */
+package dev.rerankers.api;

@@ -1,0 +1,139 @@
+package dev.rerankers;
+
+import dev.rerankers.spi.RerankerProvider;
+import dev.rerankers.spi.Scorer;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Turns builders into specs (inference) and specs into rankers (provider lookup). */
+final class Loader {
+  private static final System.Logger LOG = System.getLogger(Reranker.class.getName());
+
+  private Loader() {}
+
+  static RerankerSpec resolve(Reranker.Builder b) {
+    String lang = b.options().getOrDefault(RerankerSpec.LANG, "en");
+    String explicit = b.type();
+    List<RerankerProvider> providers = providers();
+    if (explicit != null && !BackendCatalog.TYPES.containsKey(explicit) && find(providers, explicit) == null) {
+      throw new ConfigException(
+          "unknown model type '"
+              + explicit
+              + "'; known types: "
+              + String.join(", ", new TreeSet<>(knownTypes(providers))));
+    }
+    TypeInference.Decision d = TypeInference.infer(b.model(), lang, explicit);
+    RerankerProvider provider = find(providers, d.type());
+    String backend =
+        provider != null
+            ? provider.name()
+            : BackendCatalog.TYPES.get(d.type()) == null ? null : BackendCatalog.TYPES.get(d.type()).backend();
+    RerankerSpec spec =
+        new RerankerSpec(b.model(), d.model(), d.type(), d.apiProvider(), backend, explicit != null, d.reason(), b.options());
+    if (explicit == null) {
+      LOG.log(
+          Level.INFO,
+          "''{0}'' resolved to type {1}, model {2} ({3}); to pin it, load ''{1}:{2}''",
+          b.model(), d.type(), d.model(), d.reason());
+    } else {
+      LOG.log(Level.DEBUG, "''{0}'' resolved to pinned type {1}, model {2}", b.model(), d.type(), d.model());
+    }
+    return spec;
+  }
+
+  static Reranker load(RerankerSpec spec) {
+    RerankerProvider provider = find(providers(), spec.type());
+    if (provider == null) {
+      throw new BackendNotFoundException(
+          spec.type(), BackendCatalog.missingBackendMessage(spec.type(), spec.model()));
+    }
+    Set<String> allowed = new LinkedHashSet<>(RerankerSpec.COMMON_OPTIONS);
+    allowed.addAll(provider.optionKeys(spec.type()));
+    for (String key : spec.options().keySet()) {
+      if (!allowed.contains(key)) {
+        throw new ConfigException(
+            "unknown option '"
+                + key
+                + "' for type "
+                + spec.type()
+                + " (backend "
+                + provider.name()
+                + "); allowed: "
+                + String.join(", ", new TreeSet<>(allowed)));
+      }
+    }
+    Scorer scorer;
+    try {
+      scorer = provider.create(spec);
+    } catch (RerankerException | IllegalArgumentException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ModelLoadException("loading " + spec.type() + ":" + spec.model() + " failed: " + e, e);
+    }
+    if (scorer == null) {
+      throw new ModelLoadException("provider " + provider.name() + " returned no scorer for " + spec);
+    }
+    LOG.log(Level.INFO, "loaded {0}", scorer.info());
+    return new ScorerReranker(scorer);
+  }
+
+  /** Every type a spec may name: the built-in ones and those registered providers add. */
+  static Set<String> knownTypes() {
+    return knownTypes(providers());
+  }
+
+  private static Set<String> knownTypes(List<RerankerProvider> providers) {
+    Set<String> types = new HashSet<>(BackendCatalog.TYPES.keySet());
+    for (RerankerProvider p : providers) {
+      types.addAll(p.modelTypes());
+    }
+    return types;
+  }
+
+  /** The provider serving a type: the highest priority; a tie between two is an error. */
+  private static RerankerProvider find(List<RerankerProvider> providers, String type) {
+    RerankerProvider best = null;
+    for (RerankerProvider p : providers) {
+      if (!p.modelTypes().contains(type)) {
+        continue;
+      }
+      if (best == null || p.priority() > best.priority()) {
+        best = p;
+      } else if (p.priority() == best.priority()) {
+        throw new ConfigException(
+            "two providers serve model type '"
+                + type
+                + "' with the same priority: "
+                + best.getClass().getName()
+                + " and "
+                + p.getClass().getName()
+                + "; remove one from the classpath or give one a higher priority()");
+      }
+    }
+    return best;
+  }
+
+  /** The registered providers, found with ServiceLoader on the context class loader. */
+  static List<RerankerProvider> providers() {
+    ClassLoader cl = Thread.currentThread().getContextClassLoader();
+    if (cl == null) {
+      cl = Loader.class.getClassLoader();
+    }
+    List<RerankerProvider> out = new ArrayList<>();
+    try {
+      for (RerankerProvider p : ServiceLoader.load(RerankerProvider.class, cl)) {
+        out.add(p);
+      }
+    } catch (ServiceConfigurationError e) {
+      throw new ConfigException("a rerankers backend on the classpath failed to start: " + e.getMessage(), e);
+    }
+    return out;
+  }
+}

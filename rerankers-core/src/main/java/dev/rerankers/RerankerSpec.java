@@ -1,0 +1,214 @@
+package dev.rerankers;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A resolved configuration: which model, which type, which backend, with which options. Produced
+ * by {@link Reranker#resolve(String)} and {@link Reranker.Builder#resolve()}; handed to a backend's
+ * {@link dev.rerankers.spi.RerankerProvider#create}. Immutable; {@link #toString()} masks the API key.
+ */
+public final class RerankerSpec {
+
+  /** Option key: language for family defaults. */
+  public static final String LANG = "lang";
+  /** Option key: API key. */
+  public static final String API_KEY = "apiKey";
+  /** Option key: endpoint URL. */
+  public static final String URL = "url";
+  /** Option key: device. */
+  public static final String DEVICE = "device";
+  /** Option key: dtype. */
+  public static final String DTYPE = "dtype";
+  /** Option key: batch size. */
+  public static final String BATCH_SIZE = "batchSize";
+  /** Option key: maximum input length in tokens. */
+  public static final String MAX_LENGTH = "maxLength";
+  /** Option key: Hub revision. */
+  public static final String REVISION = "revision";
+
+  /** The option keys every backend accepts. */
+  public static final Set<String> COMMON_OPTIONS =
+      Set.of(LANG, API_KEY, URL, DEVICE, DTYPE, BATCH_SIZE, MAX_LENGTH, REVISION);
+
+  private final String requested;
+  private final String model;
+  private final String type;
+  private final String apiProvider;
+  private final String backend;
+  private final boolean typeExplicit;
+  private final String reason;
+  private final Map<String, String> options;
+
+  RerankerSpec(
+      String requested,
+      String model,
+      String type,
+      String apiProvider,
+      String backend,
+      boolean typeExplicit,
+      String reason,
+      Map<String, String> options) {
+    this.requested = Objects.requireNonNull(requested, "requested");
+    this.model = Objects.requireNonNull(model, "model");
+    this.type = Objects.requireNonNull(type, "type");
+    this.apiProvider = apiProvider;
+    this.backend = backend;
+    this.typeExplicit = typeExplicit;
+    this.reason = reason;
+    this.options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
+  }
+
+  /** The model name exactly as the caller gave it (family name, id or path). */
+  public String requested() {
+    return requested;
+  }
+
+  /** The model id or path to load, after family defaults were applied. */
+  public String model() {
+    return model;
+  }
+
+  /** The model type, in the Python library's {@code model_type} names; for APIs the provider name. */
+  public String type() {
+    return type;
+  }
+
+  /** For hosted APIs the provider ({@code "cohere"}, {@code "jina"}, ...), else empty. */
+  public Optional<String> apiProvider() {
+    return Optional.ofNullable(apiProvider);
+  }
+
+  /**
+   * The backend that serves the type ({@code "transformers"}, {@code "api"}, ...): the registered
+   * provider's name, or the module that would serve it when that module is absent; empty for an
+   * unknown type.
+   */
+  public Optional<String> backend() {
+    return Optional.ofNullable(backend);
+  }
+
+  /** Whether the caller pinned the type (else it was inferred). */
+  public boolean typeExplicit() {
+    return typeExplicit;
+  }
+
+  /** Why this type was chosen, in words. */
+  public String reason() {
+    return reason;
+  }
+
+  /** All options set, by config-string key (the API key included: do not log this map). */
+  public Map<String, String> options() {
+    return options;
+  }
+
+  /** The language for family defaults ({@code "en"} unless set). */
+  public String lang() {
+    return options.getOrDefault(LANG, "en");
+  }
+
+  /** One option's value. */
+  public Optional<String> option(String key) {
+    return Optional.ofNullable(options.get(key));
+  }
+
+  /** An integer option, or the default when unset. */
+  public int intOption(String key, int defaultValue) {
+    String v = options.get(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    try {
+      return Integer.parseInt(v.strip());
+    } catch (NumberFormatException e) {
+      throw new ConfigException("option " + key + " must be an integer, got '" + v + "'");
+    }
+  }
+
+  /** A decimal option, or the default when unset. */
+  public double doubleOption(String key, double defaultValue) {
+    String v = options.get(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    try {
+      return Double.parseDouble(v.strip());
+    } catch (NumberFormatException e) {
+      throw new ConfigException("option " + key + " must be a number, got '" + v + "'");
+    }
+  }
+
+  /** A boolean option ({@code true/false}, {@code yes/no}, {@code 1/0}), or the default when unset. */
+  public boolean booleanOption(String key, boolean defaultValue) {
+    String v = options.get(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    switch (v.strip().toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "1", "on":
+        return true;
+      case "false", "no", "0", "off":
+        return false;
+      default:
+        throw new ConfigException("option " + key + " must be true or false, got '" + v + "'");
+    }
+  }
+
+  /** A builder holding this spec's requested model, pinned type and options, to derive variants. */
+  public Reranker.Builder toBuilder() {
+    Reranker.Builder b = Reranker.builder(requested);
+    if (typeExplicit) {
+      b.type(type);
+    }
+    options.forEach(b::put);
+    return b;
+  }
+
+  /**
+   * This spec as a config string with its resolved type and model, e.g. {@code
+   * cross-encoder:BAAI/bge-reranker-base?batchSize=8}; the API key is masked.
+   */
+  public String toConfigString() {
+    StringBuilder sb = new StringBuilder(type).append(':').append(model);
+    char sep = '?';
+    for (Map.Entry<String, String> e : masked(options).entrySet()) {
+      sb.append(sep)
+          .append(e.getKey())
+          .append('=')
+          .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
+      sep = '&';
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public String toString() {
+    return "RerankerSpec[model="
+        + model
+        + ", type="
+        + type
+        + (apiProvider == null ? "" : ", apiProvider=" + apiProvider)
+        + ", backend="
+        + backend
+        + ", options="
+        + masked(options)
+        + "]";
+  }
+
+  static Map<String, String> masked(Map<String, String> options) {
+    if (!options.containsKey(API_KEY)) {
+      return options;
+    }
+    Map<String, String> copy = new LinkedHashMap<>(options);
+    copy.put(API_KEY, "********");
+    return copy;
+  }
+}

@@ -1,0 +1,43 @@
+package dev.rerankers.spi;
+
+import dev.rerankers.Document;
+import dev.rerankers.RerankerInfo;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * What a backend implements: scores for one query and its documents, in input order. The {@link
+ * dev.rerankers.Reranker} facade around it validates input, assigns ids, sorts, ranks and times.
+ *
+ * <p>Documents arrive validated (no nulls, ids assigned, images only if {@link #supportsImages()}).
+ * The list may be empty only if the facade's contract changes; today the facade short-circuits
+ * empty input. Implementations state their thread safety in their Javadoc; the facade may call
+ * {@link #score} from several threads at once.
+ */
+public interface Scorer extends AutoCloseable {
+
+  /** Scores (or orders) the documents for the query. */
+  Scores score(String query, List<Document> documents);
+
+  /**
+   * The asynchronous form. The default runs {@link #score} on the executor; HTTP backends override
+   * it with non-blocking calls.
+   */
+  default CompletableFuture<Scores> scoreAsync(
+      String query, List<Document> documents, Executor executor) {
+    return CompletableFuture.supplyAsync(() -> score(query, documents), executor);
+  }
+
+  /** What was loaded. */
+  RerankerInfo info();
+
+  /** Whether image documents are accepted. */
+  default boolean supportsImages() {
+    return false;
+  }
+
+  /** Frees the model. Idempotent. */
+  @Override
+  void close();
+}
