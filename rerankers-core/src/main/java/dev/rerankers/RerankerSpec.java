@@ -33,10 +33,17 @@ public final class RerankerSpec {
   public static final String MAX_LENGTH = "maxLength";
   /** Option key: Hub revision. */
   public static final String REVISION = "revision";
+  /** Option key: never touch the network for model files (also {@code HF_HUB_OFFLINE=1}). */
+  public static final String OFFLINE = "offline";
+  /** Option key: Hugging Face token for gated models (also {@code HF_TOKEN}). Never logged. */
+  public static final String HF_TOKEN = "hfToken";
+  /** Option key: the Hub cache folder (also {@code HF_HUB_CACHE}, {@code HF_HOME}). */
+  public static final String CACHE_DIR = "cacheDir";
 
   /** The option keys every backend accepts. */
   public static final Set<String> COMMON_OPTIONS =
-      Set.of(LANG, API_KEY, URL, DEVICE, DTYPE, BATCH_SIZE, MAX_LENGTH, REVISION);
+      Set.of(
+          LANG, API_KEY, URL, DEVICE, DTYPE, BATCH_SIZE, MAX_LENGTH, REVISION, OFFLINE, HF_TOKEN, CACHE_DIR);
 
   private final String requested;
   private final String model;
@@ -204,11 +211,11 @@ public final class RerankerSpec {
   }
 
   static Map<String, String> masked(Map<String, String> options) {
-    if (!options.containsKey(API_KEY)) {
+    if (!options.containsKey(API_KEY) && !options.containsKey(HF_TOKEN)) {
       return options;
     }
     Map<String, String> copy = new LinkedHashMap<>(options);
-    copy.put(API_KEY, "********");
+    copy.replaceAll((k, v) -> k.equals(API_KEY) || k.equals(HF_TOKEN) ? "********" : v);
     return copy;
   }
 }
