@@ -132,10 +132,10 @@ final class BlobFetcher {
             "{0}: download of {1} interrupted after {2} bytes ({3}); resuming, attempt {4} of {5}",
             t.repoId(),
             t.file(),
-            sizeOf(incomplete),
+            String.valueOf(sizeOf(incomplete)),
             e.getMessage(),
-            failures + 1,
-            maxRetries + 1);
+            String.valueOf(failures + 1),
+            String.valueOf(maxRetries + 1));
         sleep(backoff(failures));
       }
     }
