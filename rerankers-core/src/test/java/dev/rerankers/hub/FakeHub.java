@@ -231,6 +231,7 @@ final class FakeHub implements AutoCloseable {
 
   // ---------------------------------------------------------------------------------------------
 
+  private static final Pattern TREE = Pattern.compile("/api/(models|datasets)/(.+?)/tree/([^/]+)(/.*)?");
   private static final Pattern API = Pattern.compile("/api/(models|datasets)/(.+)/revision/([^/]+)");
   private static final Pattern RESOLVE = Pattern.compile("/(datasets/)?(.+?)/resolve/([^/]+)/(.+)");
   private static final Pattern CDN = Pattern.compile("/cdn/([0-9a-f]{64})");
@@ -253,7 +254,9 @@ final class FakeHub implements AutoCloseable {
         }
       }
       Matcher m;
-      if ((m = API.matcher(rawPath)).matches()) {
+      if ((m = TREE.matcher(rawPath)).matches()) {
+        tree(ex, m.group(1), m.group(2), decode(m.group(3)), m.group(4) == null ? "" : decode(m.group(4).substring(1)));
+      } else if ((m = API.matcher(rawPath)).matches()) {
         api(ex, m.group(1), m.group(2), decode(m.group(3)));
       } else if ((m = CDN.matcher(rawPath)).matches()) {
         cdn(ex, m.group(1));
@@ -299,6 +302,47 @@ final class FakeHub implements AutoCloseable {
       sep = ",";
     }
     json.append("]}");
+    byte[] body = json.toString().getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+    ex.sendResponseHeaders(200, body.length);
+    ex.getResponseBody().write(body);
+  }
+
+  /** {@code /api/{type}/{repo}/tree/{rev}[/{path}]?recursive=true}, the route huggingface_hub's snapshot_download lists with. */
+  private void tree(HttpExchange ex, String type, String id, String rev, String under) throws IOException {
+    Repo repo = repos.get(type + "/" + id);
+    if (!authorized(ex, repo)) {
+      return;
+    }
+    if (commitOf(repo, rev) == null) {
+      error(ex, 404, "RevisionNotFound", "Invalid rev id: " + rev, null);
+      return;
+    }
+    String prefix = under.isEmpty() ? "" : under + "/";
+    Set<String> dirs = new java.util.TreeSet<>();
+    StringBuilder json = new StringBuilder("[");
+    String sep = "";
+    for (String path : repo.files.keySet()) {
+      if (!path.startsWith(prefix)) {
+        continue;
+      }
+      for (int i = path.indexOf('/', prefix.length()); i >= 0; i = path.indexOf('/', i + 1)) {
+        dirs.add(path.substring(0, i));
+      }
+      json.append(sep).append("{\"type\":\"file\",\"oid\":\"").append(repo.blobId(path)).append("\",\"size\":")
+          .append(repo.files.get(path).length).append(",\"path\":").append(quote(path));
+      if (repo.lfs.contains(path)) {
+        json.append(",\"lfs\":{\"oid\":\"").append(repo.sha256(path)).append("\",\"size\":")
+            .append(repo.files.get(path).length).append(",\"pointerSize\":").append(repo.pointer(path).length()).append('}');
+      }
+      json.append('}');
+      sep = ",";
+    }
+    for (String d : dirs) {
+      json.append(sep).append("{\"type\":\"directory\",\"oid\":\"").append(gitBlobId(d.getBytes(StandardCharsets.UTF_8)))
+          .append("\",\"size\":0,\"path\":").append(quote(d)).append('}');
+    }
+    json.append(']');
     byte[] body = json.toString().getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
     ex.sendResponseHeaders(200, body.length);
