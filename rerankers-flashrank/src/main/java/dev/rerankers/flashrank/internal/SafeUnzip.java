@@ -31,14 +31,13 @@ public final class SafeUnzip {
    * @param maxEntries the most entries (files and folders)
    * @param maxEntryBytes the largest file once inflated
    * @param maxTotalBytes all files together once inflated
-   * @param maxRatio the most inflated bytes per byte of archive (past a 64 MiB allowance)
+   * @param maxRatio the most inflated bytes per byte of archive, past {@code ratioAllowance}
+   * @param ratioAllowance inflated bytes always allowed, whatever the ratio
    */
-  public record Limits(int maxEntries, long maxEntryBytes, long maxTotalBytes, int maxRatio) {
+  public record Limits(int maxEntries, long maxEntryBytes, long maxTotalBytes, int maxRatio, long ratioAllowance) {
     /** FlashRank's largest ONNX zip inflates to ~0.5 GB; these leave room for larger ones. */
-    public static final Limits DEFAULT = new Limits(1_000, 3L << 30, 6L << 30, 200);
+    public static final Limits DEFAULT = new Limits(1_000, 3L << 30, 6L << 30, 200, 64L << 20);
   }
-
-  private static final long RATIO_ALLOWANCE = 64L << 20;
 
   private SafeUnzip() {}
 
@@ -58,7 +57,7 @@ public final class SafeUnzip {
     } catch (IOException e) {
       throw new ModelLoadException("cannot unpack " + zip + " into " + root + ": " + e, e);
     }
-    long budget = Math.min(limits.maxTotalBytes(), Math.max(RATIO_ALLOWANCE, zipSize * limits.maxRatio()));
+    long budget = Math.min(limits.maxTotalBytes(), Math.max(limits.ratioAllowance(), zipSize * limits.maxRatio()));
     int files = 0;
     long total = 0;
     Set<String> seen = new HashSet<>();
