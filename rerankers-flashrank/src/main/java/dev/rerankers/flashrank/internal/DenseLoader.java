@@ -47,8 +47,10 @@ public final class DenseLoader {
         }
         Path dir = bundled.get().extract(CacheDirs.root(spec));
         LOG.log(Level.DEBUG, "{0}: using the model bundled in {1} ({2})", label, bundled.get().coordinates(), dir);
-        return create(spec, ModelSource.local(dir), dir.resolve("model.onnx"), Optional.of(Pooling.MEAN),
-            EmbeddedMiniLm.MAX_SEQ_LENGTH, "bundled in " + bundled.get().coordinates());
+        SentenceTransformersConfig st = new SentenceTransformersConfig(Optional.of(Pooling.MEAN), Optional.empty(),
+            java.util.OptionalInt.of(EmbeddedMiniLm.MAX_SEQ_LENGTH), Optional.empty(), Optional.empty());
+        return create(spec, ModelSource.local(dir), dir.resolve("model.onnx"), st, EmbeddedMiniLm.MAX_SEQ_LENGTH,
+            "bundled in " + bundled.get().coordinates());
       }
       if (quantized) {
         throw new ModelLoadException("quantized=true asks for the bundled int8 all-MiniLM-L6-v2, but "
@@ -74,18 +76,17 @@ public final class DenseLoader {
       throw e;
     }
     SentenceTransformersConfig st = SentenceTransformersConfig.read(source);
-    Optional<Pooling> pooling = st.pooling();
-    if (pooling.isEmpty() && st.unsupportedPooling().isPresent() && spec.option(FlashRankProvider.POOLING).isEmpty()) {
+    if (st.pooling().isEmpty() && st.unsupportedPooling().isPresent() && spec.option(FlashRankProvider.POOLING).isEmpty()) {
       throw new ModelLoadException(label + " asks for " + st.unsupportedPooling().get()
           + ", which this ranker does not implement; set pooling=mean or pooling=cls to override");
     }
     Path onnx = Loading.onnxFile(source, spec.option(FlashRankProvider.FILE));
     TokenizerConfig tc = Loading.tokenizerConfig(source);
     int fallback = st.maxSeqLength().orElse(tc.maxLength().orElse(512));
-    return create(spec, source, onnx, pooling, fallback, source.isLocal() ? "folder " + source.id() : "hub " + source.id());
+    return create(spec, source, onnx, st, fallback, source.isLocal() ? "folder " + source.id() : "hub " + source.id());
   }
 
-  private static DenseScorer create(RerankerSpec spec, ModelSource source, Path onnx, Optional<Pooling> modelPooling,
+  private static DenseScorer create(RerankerSpec spec, ModelSource source, Path onnx, SentenceTransformersConfig st,
       int defaultMaxLength, String origin) {
     String label = "dense:" + spec.model();
     OnnxOptions options = OnnxOptions.of(spec);
@@ -95,6 +96,7 @@ public final class DenseLoader {
     if (cacheSize < 0) {
       throw new ConfigException("cacheSize must be >= 0 (0 turns the document-embedding cache off), got " + cacheSize);
     }
+    Optional<Pooling> modelPooling = st.pooling();
     Pooling pooling = spec.option(FlashRankProvider.POOLING).map(Pooling::parse).orElseGet(() -> {
       if (modelPooling.isEmpty()) {
         LOG.log(Level.INFO, "{0}: no sentence-transformers pooling config; using mean pooling (set pooling=cls to"
@@ -102,11 +104,8 @@ public final class DenseLoader {
       }
       return modelPooling.orElse(Pooling.MEAN);
     });
-    SentenceTransformersConfig st = origin.startsWith("bundled") ? null : SentenceTransformersConfig.read(source);
-    String queryPrefix = spec.option(FlashRankProvider.QUERY_PREFIX)
-        .orElse(st == null ? "" : st.queryPrompt().orElse(""));
-    String passagePrefix = spec.option(FlashRankProvider.PASSAGE_PREFIX)
-        .orElse(st == null ? "" : st.documentPrompt().orElse(""));
+    String queryPrefix = spec.option(FlashRankProvider.QUERY_PREFIX).orElse(st.queryPrompt().orElse(""));
+    String passagePrefix = spec.option(FlashRankProvider.PASSAGE_PREFIX).orElse(st.documentPrompt().orElse(""));
     ModelConfig config = ModelConfig.read(source.optionalFile("config.json").orElse(null));
     int maxLength = Loading.capToModel(Loading.maxLengthOption(spec).orElse(defaultMaxLength), config, label);
     HfTokenizer tokenizer = Loading.tokenizer(source, maxLength);
