@@ -167,6 +167,8 @@ public final class OnnxModel implements AutoCloseable {
           }
         }
         return new Output(chosen.getName(), toFloats(chosen), chosen.getShape().getShape());
+      } catch (InferenceException e) {
+        throw e;
       } catch (RuntimeException e) {
         throw new InferenceException(
             "ONNX Runtime failed on " + label + " for a batch of " + batch.size() + " x " + batch.length()
