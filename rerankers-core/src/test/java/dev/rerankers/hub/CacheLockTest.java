@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The blob lock excludes other threads of this JVM and other JVMs. */
+@SuppressWarnings("try") // locks held for a block's duration, not used in it
 class CacheLockTest {
   @TempDir Path tmp;
 
@@ -63,8 +66,60 @@ class CacheLockTest {
     }
   }
 
+  @Test
+  void two_jvms_loading_the_same_model_download_the_blob_once() throws Exception {
+    try (FakeHub hub = new FakeHub()) {
+      byte[] weights = FakeHub.bytes(400_000, 11);
+      hub.model("acme/shared", HubClientTest.C1).file("config.json", "{}").lfsFile("model.safetensors", weights);
+      hub.throttle(400_000); // about a second for the weights
+      Path cache = tmp.resolve("cache");
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Process child =
+          new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), DownloadChild.class.getName(), hub.url(), cache.toString())
+              .redirectErrorStream(true)
+              .start();
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = out.readLine()) != null && !line.equals("downloading")) {
+          // JVM and logging noise before the child holds the blob's lock
+        }
+        assertThat(line).isEqualTo("downloading");
+        Path st = HubClient.builder().endpoint(hub.url()).cacheDir(cache).progressListener(ProgressListener.none()).build()
+            .model("acme/shared").file("model.safetensors");
+        assertThat(Files.readAllBytes(st)).isEqualTo(weights);
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.exitValue()).isZero();
+      } finally {
+        child.destroyForcibly();
+      }
+      assertThat(hub.requestsFor("/cdn/")).as("one JVM downloads, the other waits and reuses the blob").hasSize(1);
+    }
+  }
+
+  /** Run in a child JVM: downloads the weights, printing "downloading" once it holds the blob's lock. */
+  public static final class DownloadChild {
+    public static void main(String[] args) {
+      AtomicBoolean said = new AtomicBoolean();
+      HubClient client =
+          HubClient.builder()
+              .endpoint(args[0])
+              .cacheDir(Path.of(args[1]))
+              .progressListener(
+                  p -> {
+                    if (!said.getAndSet(true)) {
+                      System.out.println("downloading");
+                      System.out.flush();
+                    }
+                  })
+              .build();
+      client.model("acme/shared").file("model.safetensors");
+      System.out.println("done");
+    }
+  }
+
   /** Run in a child JVM: holds the lock for the given milliseconds. */
   public static final class LockHolder {
+    @SuppressWarnings("try")
     public static void main(String[] args) throws Exception {
       try (CacheLock l = CacheLock.acquire(Path.of(args[0]))) {
         System.out.println("locked");

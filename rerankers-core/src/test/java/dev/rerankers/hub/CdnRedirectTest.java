@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -23,7 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * LFS files redirect to a CDN on another origin over https, as on the real Hub: the redirect is
  * followed, the token goes to the Hub only, never to the CDN. The CDN is a local {@link
- * HttpsServer} with a certificate made by the JDK's keytool for this test.
+ * HttpsServer} with the self-signed test certificate {@code hub/test-cdn.p12} (made once with
+ * {@code keytool -genkeypair -alias cdn -keyalg EC -groupname secp256r1 -ext
+ * SAN=dns:localhost,ip:127.0.0.1 -validity 36500 -storetype PKCS12 -storepass changeit}; it
+ * protects nothing).
  */
 class CdnRedirectTest {
   @TempDir Path tmp;
@@ -31,20 +33,8 @@ class CdnRedirectTest {
   @Test
   void lfs_redirects_to_an_https_cdn_without_the_token() throws Exception {
     char[] pass = "changeit".toCharArray();
-    Path ks = tmp.resolve("cdn.p12");
-    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    Process p =
-        new ProcessBuilder(keytool, "-genkeypair", "-alias", "cdn", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2",
-                "-storetype", "PKCS12", "-keystore", ks.toString(), "-storepass", "changeit", "-keypass", "changeit")
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
-
     KeyStore keys = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(ks)) {
+    try (InputStream in = CdnRedirectTest.class.getResourceAsStream("/hub/test-cdn.p12")) {
       keys.load(in, pass);
     }
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
