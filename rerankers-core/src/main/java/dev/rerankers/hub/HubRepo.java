@@ -370,6 +370,7 @@ public final class HubRepo implements ModelSource {
   }
 
   /** Downloads one file (unless its blob is already cached) and links it into the snapshot. */
+  @SuppressWarnings("try") // the lock is held for the block's duration, not used in it
   private Path download(RemoteFile rf, String at) {
     HubErrors.Context ctx = context(rf.path(), revision);
     URI url =

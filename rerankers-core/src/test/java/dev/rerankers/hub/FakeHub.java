@@ -6,15 +6,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -530,17 +527,5 @@ final class FakeHub implements AutoCloseable {
     byte[] b = new byte[n];
     new java.util.Random(seed).nextBytes(b);
     return b;
-  }
-
-  static Map<String, String> linkedMap(String... kv) {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (int i = 0; i < kv.length; i += 2) {
-      m.put(kv[i], kv[i + 1]);
-    }
-    return Collections.unmodifiableMap(m);
-  }
-
-  static URI uri(String s) {
-    return URI.create(s);
   }
 }

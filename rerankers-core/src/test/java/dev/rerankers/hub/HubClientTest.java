@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -547,9 +546,5 @@ class HubClientTest {
       return e;
     }
     throw new AssertionError("expected a ModelLoadException");
-  }
-
-  static Optional<String> none() {
-    return Optional.empty();
   }
 }

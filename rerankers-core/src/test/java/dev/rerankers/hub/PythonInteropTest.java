@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -114,9 +113,5 @@ class PythonInteropTest {
     assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
     assertThat(p.exitValue()).as("python output:\n" + output).isZero();
     return (Map<?, ?>) Json.parse(Files.readString(Path.of(args[args.length - 1])));
-  }
-
-  static Duration unused() {
-    return Duration.ZERO;
   }
 }
