@@ -24,7 +24,7 @@ import java.util.Set;
  *       langchain4j jar on the class path when there is one, with no download.
  * </ul>
  *
- * <p>Options (besides {@code batchSize} default 32, {@code maxLength}, {@code device}, and the Hub
+ * <p>Options (besides {@code batchSize} default 8, {@code maxLength}, {@code device}, and the Hub
  * options) are the constants below; docs/flashrank.md has the full table. Rankers of every type
  * share one ONNX Runtime session across concurrent calls.
  */
