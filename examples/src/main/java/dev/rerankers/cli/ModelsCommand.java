@@ -82,16 +82,16 @@ final class ModelsCommand implements Callable<Integer> {
     }
     out.println("Model families (load by name; lang=L picks the default for a language):");
     out.println();
-    out.printf("  %-26s %-22s %-14s %s%n", "family", "type", "backend", "default model by lang");
+    out.printf("  %-26s %-26s %-13s %s%n", "family", "type", "backend", "default model by lang");
     for (Family f : families) {
       boolean first = true;
       for (Map.Entry<String, List<String>> e : groupByModel(f.defaults()).entrySet()) {
         String langs = String.join(", ", e.getValue());
         if (first) {
-          out.printf("  %-26s %-22s %-14s %s: %s%n", f.name(), f.type(), Objects.toString(f.provider(), "-"), langs, e.getKey());
+          out.printf("  %-26s %-26s %-13s %s: %s%n", f.name(), f.type(), Objects.toString(f.provider(), "-"), langs, e.getKey());
           first = false;
         } else {
-          out.printf("  %-26s %-22s %-14s %s: %s%n", "", "", "", langs, e.getKey());
+          out.printf("  %-26s %-26s %-13s %s: %s%n", "", "", "", langs, e.getKey());
         }
       }
     }
