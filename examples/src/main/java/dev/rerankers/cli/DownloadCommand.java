@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "download",
     mixinStandardHelpOptions = true,
+    header = "Pre-fetch a model into the Hugging Face cache.",
     description = {
       "Pre-fetches a model's files into the Hugging Face cache (shared with Python's huggingface_hub), so later"
           + " loads run offline. The spec's revision, hfToken and cacheDir options apply.",

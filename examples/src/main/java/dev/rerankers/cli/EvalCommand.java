@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
+    header = "Evaluate rerankers on a BEIR-format dataset: quality, latency, cost.",
     sortOptions = false,
     description = {
       "Evaluates rerankers on a dataset in the BEIR layout (corpus.jsonl, queries.jsonl, qrels/<split>.tsv):"

@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "models",
     mixinStandardHelpOptions = true,
+    header = "List model families, default models per language, and backends present.",
     description = {
       "Lists the model families with their default model per language (lang=L; languages a family has no own"
           + " default for use its 'other' default), and which backend modules are on the classpath."

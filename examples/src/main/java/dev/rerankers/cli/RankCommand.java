@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "rank",
     mixinStandardHelpOptions = true,
+    header = "Rank documents (one per line) for a query.",
     description = {
       "Ranks documents for a query. Documents are read one per line (every line is a document, ids 0..n-1 in file"
           + " order) from FILE, or from standard input with '-' (the default).",

@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "resolve",
     mixinStandardHelpOptions = true,
+    header = "Show what a config string resolves to, loading nothing.",
     description = {
       "Shows what the library decides for a config string, loading and downloading nothing:",
       "  {\"model\": ..., \"type\": ..., \"provider\": ..., \"api_provider\": ..., \"options\": {...}}",

@@ -31,7 +31,7 @@ final class HtmlReport {
         .append("</title>\n<style>\n")
         .append("body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:1000px;color:#222}\n")
         .append("table{border-collapse:collapse;font-size:14px}th,td{padding:4px 10px;border-bottom:1px solid #ddd}\n")
-        .append("td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}td.err{color:#b00}\n")
+        .append("td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}td.err{color:#b00}td.s{white-space:nowrap}th{text-align:left}\n")
         .append("svg text{font-size:12px;fill:#333}.axis line,.axis path{stroke:#999}.grid{stroke:#eee}\n")
         .append("p.note{color:#555;font-size:13px}\n</style>\n</head>\n<body>\n");
     sb.append("<h1>Evaluation: ").append(esc(report.dataset())).append("</h1>\n");
@@ -64,7 +64,7 @@ final class HtmlReport {
     sb.append("</tr>\n");
     for (int i = 0; i < report.rows().size(); i++) {
       ReportRow r = report.rows().get(i);
-      sb.append("<tr><td><span style=\"color:").append(color(i)).append("\">&#9679;</span> ")
+      sb.append("<tr><td class=\"s\"><span style=\"color:").append(color(i)).append("\">&#9679;</span> ")
           .append(esc(r.spec())).append("</td>");
       if (r.failed()) {
         sb.append("<td class=\"err\" colspan=\"").append(cost ? 11 : 9).append("\">failed: ")
@@ -81,7 +81,7 @@ final class HtmlReport {
       cell(sb, r.docsPerSecond() == null ? "-" : Reports.fmt(r.docsPerSecond(), 0));
       cell(sb, Integer.toString(r.queries()));
       if (cost) {
-        cell(sb, Reports.usage(r.usagePerQuery()));
+        sb.append("<td class=\"n\">").append(esc(Reports.usage(r.usagePerQuery())).replace(", ", "<br>")).append("</td>");
         cell(sb, r.costPer1000Queries() == null ? "-" : Reports.fmt(r.costPer1000Queries(), 4));
       }
       sb.append("</tr>\n");
@@ -135,7 +135,7 @@ final class HtmlReport {
     for (int e = (int) xmin; e <= (int) xmax; e++) {
       double px = ax.px(e);
       line(sb, "grid", px, top, px, h - bottom);
-      text(sb, px, h - bottom + 18, "middle", ms(Math.pow(10, e)));
+      text(sb, px, h - bottom + 18, "middle", tick(e));
     }
     line(sb, "axis", left, h - bottom, w - right, h - bottom);
     line(sb, "axis", left, top, left, h - bottom);
@@ -187,7 +187,7 @@ final class HtmlReport {
     for (int e = (int) lo; e <= (int) hi; e++) {
       double px = ax.px(e);
       line(sb, "grid", px, top, px, axisY);
-      text(sb, px, axisY + 18, "middle", ms(Math.pow(10, e)));
+      text(sb, px, axisY + 18, "middle", tick(e));
     }
     line(sb, "axis", left, axisY, w - right, axisY);
     text(sb, (left + w - right) / 2.0, h - 6, "middle", "latency per query (ms, log scale)");
@@ -223,7 +223,7 @@ final class HtmlReport {
         sb.append("<line x1=\"").append(f(px, 1)).append("\" y1=\"").append(f(cy - 7, 1)).append("\" x2=\"")
             .append(f(px, 1)).append("\" y2=\"").append(f(cy + 7, 1)).append("\" stroke=\"#333\"><title>p")
             .append(p).append(' ').append(ms(l.percentile(p))).append(" ms</title></line>\n");
-        text(sb, px, cy - 12, "middle", "p" + p);
+        text(sb, px, p == 95 ? cy - 12 : cy + 20, "middle", "p" + p);
       }
     }
     sb.append("</svg>\n");
@@ -268,6 +268,11 @@ final class HtmlReport {
 
   private static String color(int i) {
     return PALETTE[i % PALETTE.length];
+  }
+
+  /** A power-of-ten tick label: 0.01, 0.1, 1, 10, 100, ... */
+  private static String tick(int exponent) {
+    return java.math.BigDecimal.ONE.scaleByPowerOfTen(exponent).toPlainString();
   }
 
   private static String ms(double v) {
