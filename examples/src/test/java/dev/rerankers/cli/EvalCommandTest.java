@@ -173,6 +173,24 @@ class EvalCommandTest {
     assertThat(r.out()).doesNotContain("3/3");
   }
 
+  @Test
+  void api_keys_in_specs_never_reach_the_output_or_the_report(@TempDir Path dir) throws Exception {
+    String spec = "word-overlap:x?apiKey=sk-secret-42";
+    CliRun r = CliRun.run("eval", "--dataset", SAMPLE, "--rerankers", spec, "--price", spec + "=1/1ktokens",
+        "--queries", "2", "--report", dir.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("| word-overlap:x?apiKey=******** | ").doesNotContain("sk-secret-42");
+    assertThat(r.err()).doesNotContain("sk-secret-42");
+    try (var files = Files.walk(dir)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        assertThat(f.toString()).doesNotContain("sk-secret-42");
+        assertThat(Files.readString(f)).as(f.toString()).doesNotContain("sk-secret-42");
+      }
+    }
+    JsonNode row = JSON.readTree(dir.resolve("report.json").toFile()).get("rerankers").get(1);
+    assertThat(row.get("price").asText()).isEqualTo("word-overlap:x?apiKey=********=1.0/1000tokens");
+  }
+
   private static List<String> fieldNames(JsonNode n) {
     List<String> keys = new ArrayList<>();
     for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {

@@ -157,18 +157,19 @@ public final class Evaluator {
   }
 
   private ReportRow rerank(String spec, List<Candidates> candidates, Price price) {
+    String shown = Secrets.mask(spec);
     long loadStart = System.nanoTime();
     Reranker ranker;
     try {
       ranker = Reranker.load(spec);
     } catch (RerankerException | IllegalArgumentException e) {
-      status.accept("cannot load " + spec + ": " + e.getMessage());
-      return ReportRow.failed(spec, "load failed: " + e.getMessage());
+      status.accept("cannot load " + shown + ": " + e.getMessage());
+      return ReportRow.failed(shown, "load failed: " + e.getMessage());
     }
     double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
     String label = ranker.info().label();
-    status.accept(String.format(Locale.ROOT, "loaded %s (%s) in %.1f s", spec, label, loadSeconds));
-    try (ranker; Progress bar = progress.start(spec, candidates.size())) {
+    status.accept(String.format(Locale.ROOT, "loaded %s (%s) in %.1f s", shown, label, loadSeconds));
+    try (ranker; Progress bar = progress.start(shown, candidates.size())) {
       for (int w = 0; w < options.warmup(); w++) {
         Candidates first = candidates.get(0);
         ranker.rankDocuments(dataset.queries().get(first.queryId()), documents(first));
@@ -203,16 +204,16 @@ public final class Evaluator {
         if (perQuery.containsKey(price.unit())) {
           cost = price.cost(perQuery.get(price.unit())) * 1000;
         } else {
-          status.accept("--price for " + spec + " is per " + price.unit() + ", but the ranker reported "
+          status.accept("--price for " + shown + " is per " + price.unit() + ", but the ranker reported "
               + (perQuery.isEmpty() ? "no usage" : "only " + String.join(", ", perQuery.keySet()))
               + "; no cost computed");
         }
       }
-      return scored(spec, answeredBy, rankings, latency, docsPerSecond, loadSeconds, perQuery, cost == null ? null
+      return scored(shown, answeredBy, rankings, latency, docsPerSecond, loadSeconds, perQuery, cost == null ? null
           : new CostAndPrice(cost, price));
     } catch (RerankerException | IllegalArgumentException | UnsupportedOperationException e) {
-      status.accept(spec + " failed: " + e.getMessage());
-      return ReportRow.failed(spec, e.getMessage());
+      status.accept(shown + " failed: " + e.getMessage());
+      return ReportRow.failed(shown, e.getMessage());
     }
   }
 

@@ -71,7 +71,7 @@ public record Price(String spec, double amount, double per, String unit) {
   /** As the user would write it. */
   @Override
   public String toString() {
-    return spec + "=" + amount + "/" + (per == 1 ? "" : formatCount(per)) + unit;
+    return Secrets.mask(spec) + "=" + amount + "/" + (per == 1 ? "" : formatCount(per)) + unit;
   }
 
   private static String formatCount(double n) {

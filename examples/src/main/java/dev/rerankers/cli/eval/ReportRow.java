@@ -10,7 +10,7 @@ import java.util.Objects;
  * One row of an evaluation report: a reranker (or the first stage) with its quality, latency,
  * throughput and cost. Quality fields are {@code null} when the run failed ({@link #error()}).
  *
- * @param spec the reranker spec as given, or {@code first-stage}
+ * @param spec the reranker spec as given (secrets masked), or {@code first-stage}
  * @param ranker what answered ({@code type:model}), empty for the first stage
  * @param ndcg mean nDCG@k
  * @param mrr mean MRR@k
