@@ -31,7 +31,7 @@ class SciFactBm25SlowTest {
     double seconds = (System.nanoTime() - t0) / 1e9;
     ReportRow bm25 = report.rows().get(0);
     System.out.printf(java.util.Locale.ROOT,
-        "SciFact BM25 top-100: nDCG@10 %.4f (published %.4f, |diff| %.4f, tolerance %.2f), MRR@10 %.4f, MAP %.4f,"
+        "SciFact BM25 top-100: nDCG@10 %.6f (published %.4f, |diff| %.6f, tolerance %.2f), MRR@10 %.4f, MAP %.4f,"
             + " Recall@100 %.4f, %d queries, %.1f s%n",
         bm25.ndcg(), PUBLISHED_NDCG10, Math.abs(bm25.ndcg() - PUBLISHED_NDCG10), TOLERANCE, bm25.mrr(), bm25.map(),
         bm25.recall(), bm25.queries(), seconds);
