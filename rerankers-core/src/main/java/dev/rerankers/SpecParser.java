@@ -34,6 +34,9 @@ final class SpecParser {
     String type = null;
     String model = head;
     int colon = head.indexOf(':');
+    if (colon == 0) {
+      throw new ConfigException("no type before ':' in '" + spec + "'; expected TYPE:MODEL or just MODEL");
+    }
     if (colon > 0 && !isExistingPath(head)) {
       String prefix = head.substring(0, colon);
       if (TYPE_LIKE.matcher(prefix).matches()) {

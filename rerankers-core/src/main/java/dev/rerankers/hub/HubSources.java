@@ -2,16 +2,37 @@ package dev.rerankers.hub;
 
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.RerankerSpec;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 
-/** Creates Hub-backed sources. The Hub client is not implemented yet (issue: model hub). */
+/** Builds the Hub source for a spec: the {@code HF_*} environment, overridden by the spec's options. */
 final class HubSources {
   private HubSources() {}
 
   static ModelSource remote(RerankerSpec spec) {
-    throw new ModelLoadException(
-        "'"
-            + spec.model()
-            + "' is not a local folder, and downloading from the Hugging Face Hub is not implemented yet;"
-            + " download the model and pass its folder path");
+    return remote(spec, System.getenv(), System.getProperty("user.home", "."));
+  }
+
+  static HubRepo remote(RerankerSpec spec, Map<String, String> env, String userHome) {
+    String model = spec.model();
+    if (!HubNames.isRepoId(model)) {
+      throw new ModelLoadException(
+          "'"
+              + RepoPaths.printable(model)
+              + "' is neither an existing local folder nor a Hugging Face repo id ('org/name'):"
+              + " check the path, or the id's spelling");
+    }
+    HubClient.Builder b = HubClient.builderFromEnvironment(env, userHome);
+    Optional<String> cacheDir = spec.option(RerankerSpec.CACHE_DIR);
+    if (cacheDir.isPresent()) {
+      b.cacheDir(Path.of(cacheDir.get().strip()));
+    }
+    spec.option(RerankerSpec.HF_TOKEN).ifPresent(b::token);
+    if (spec.option(RerankerSpec.OFFLINE).isPresent()) {
+      b.offline(spec.booleanOption(RerankerSpec.OFFLINE, false));
+    }
+    String revision = spec.option(RerankerSpec.REVISION).map(String::strip).orElse("main");
+    return b.build().model(model, revision); // a malformed revision is a ConfigException
   }
 }

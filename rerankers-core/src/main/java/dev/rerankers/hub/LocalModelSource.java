@@ -59,6 +59,11 @@ final class LocalModelSource implements ModelSource {
   }
 
   @Override
+  public Path directory() {
+    return dir;
+  }
+
+  @Override
   public String toString() {
     return "ModelSource[" + dir + "]";
   }

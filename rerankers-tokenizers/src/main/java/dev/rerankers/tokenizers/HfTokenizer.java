@@ -1,0 +1,363 @@
+package dev.rerankers.tokenizers;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.rerankers.ModelLoadException;
+import dev.rerankers.hub.ModelSource;
+import dev.rerankers.internal.Json;
+import dev.rerankers.tokenizers.internal.DjlSettings;
+import dev.rerankers.tokenizers.internal.NormalizerPatch;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A Hugging Face tokenizer: {@code tokenizer.json} run by the Rust {@code tokenizers} library,
+ * with {@code tokenizer_config.json} applied as transformers applies it:
+ *
+ * <ul>
+ *   <li>truncation length: {@code model_max_length} unless {@link Builder#maxLength} overrides it;
+ *       none when neither is set (transformers' "unbounded" sentinel included);
+ *   <li>pairs are truncated longest-first, counting the special tokens, exactly as
+ *       transformers' {@code tokenizer(a, b, truncation=True)} (the same Rust code runs);
+ *   <li>{@code do_lower_case}, {@code strip_accents}, {@code tokenize_chinese_chars} override a
+ *       {@code BertNormalizer} that disagrees, as {@code BertTokenizerFast} does;
+ *   <li>padding uses the {@code pad_token}'s id; token type ids are kept only where transformers'
+ *       tokenizer returns them ({@link TokenizerConfig#returnsTokenTypeIds()}).
+ * </ul>
+ *
+ * <p>Thread-safe: encoding may run from several threads at once. {@link #close()} waits for
+ * running calls and frees the native tokenizer; later calls throw {@link IllegalStateException}.
+ */
+public final class HfTokenizer implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(HfTokenizer.class.getName());
+
+  private final String name;
+  private final TokenizerConfig config;
+  private final int maxLength;
+  private final Path tokenizerJson;
+  private final HuggingFaceTokenizer tokenizer;
+  private final long padId;
+  private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  private volatile boolean closed;
+  private volatile Map<String, Long> vocab;
+
+  private HfTokenizer(String name, Path tokenizerJson, TokenizerConfig config, int maxLength) {
+    this.name = name;
+    this.tokenizerJson = tokenizerJson;
+    this.config = config;
+    this.maxLength = maxLength;
+    DjlSettings.apply();
+    String json;
+    try {
+      json = Files.readString(tokenizerJson, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ModelLoadException("cannot read " + tokenizerJson + ": " + e.getMessage(), e);
+    }
+    try {
+      json = NormalizerPatch.apply(json, config);
+    } catch (IllegalArgumentException e) {
+      throw new ModelLoadException(tokenizerJson + " is not valid JSON: " + e.getMessage(), e);
+    }
+    Map<String, String> options = new HashMap<>();
+    options.put("addSpecialTokens", "true");
+    options.put("withOverflowingTokens", "false");
+    options.put("padding", "false");
+    if (maxLength > 0) {
+      options.put("truncation", "LONGEST_FIRST");
+      options.put("maxLength", Integer.toString(maxLength));
+      options.put("modelMaxLength", Integer.toString(maxLength));
+    } else {
+      options.put("truncation", "false");
+    }
+    try {
+      this.tokenizer =
+          HuggingFaceTokenizer.newInstance(
+              new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), options);
+    } catch (IOException | RuntimeException e) {
+      throw new ModelLoadException(
+          "cannot load tokenizer " + tokenizerJson + " (is it a tokenizer.json written by Hugging Face tokenizers?): " + e.getMessage(), e);
+    }
+    this.padId = resolvePadId();
+  }
+
+  /** Loads the tokenizer of a model (its {@code tokenizer.json} and config files). */
+  public static HfTokenizer load(ModelSource source) {
+    return builder(source).build();
+  }
+
+  /** Loads the tokenizer in a local model folder. */
+  public static HfTokenizer load(Path folder) {
+    return builder(ModelSource.local(folder)).build();
+  }
+
+  /** A builder for a model's tokenizer, to override the truncation length. */
+  public static Builder builder(ModelSource source) {
+    return new Builder(Objects.requireNonNull(source, "source"));
+  }
+
+  /** The truncation length in tokens, special tokens included; empty when texts are not truncated. */
+  public OptionalInt maxLength() {
+    return maxLength > 0 ? OptionalInt.of(maxLength) : OptionalInt.empty();
+  }
+
+  /** What the config files said. */
+  public TokenizerConfig config() {
+    return config;
+  }
+
+  /** Whether {@link #pad} keeps token type ids (as transformers' tokenizer returns them). */
+  public boolean returnsTokenTypeIds() {
+    return config.returnsTokenTypeIds();
+  }
+
+  /** The id written at padding positions: the {@code pad_token}'s id, else 0. */
+  public long padId() {
+    return padId;
+  }
+
+  /**
+   * The id of one vocabulary or added token, given as it appears in the vocabulary ({@code
+   * "[unused0]"}, {@code "▁true"}); empty when absent.
+   */
+  public OptionalLong tokenId(String token) {
+    Objects.requireNonNull(token, "token");
+    Long id = vocab().get(token);
+    return id == null ? OptionalLong.empty() : OptionalLong.of(id);
+  }
+
+  /** Encodes one text with special tokens, truncated to {@link #maxLength()}. */
+  public Encoding encode(String text) {
+    requireText(text, "text");
+    return read(() -> convert(tokenizer.encode(text)));
+  }
+
+  /** Encodes one text without special tokens and without truncation. */
+  public Encoding encodeRaw(String text) {
+    requireText(text, "text");
+    return read(() -> convert(tokenizer.encode(text, false, false)));
+  }
+
+  /**
+   * Encodes a pair of texts with special tokens ({@code [CLS] a [SEP] b [SEP]}, {@code <s> a </s></s>
+   * b </s>}, ...), truncated longest-first to {@link #maxLength()}.
+   */
+  public Encoding encodePair(String first, String second) {
+    requireText(first, "first");
+    requireText(second, "second");
+    return read(() -> convert(tokenizer.encode(first, second)));
+  }
+
+  /** Encodes texts one by one (in parallel inside the native library), in input order. */
+  public List<Encoding> encodeBatch(List<String> texts) {
+    String[] array = toArray(texts, "texts");
+    if (array.length == 0) {
+      return List.of();
+    }
+    return read(() -> convert(tokenizer.batchEncode(array)));
+  }
+
+  /** Encodes {@code (query, document)} pairs, in input order; see {@link #encodePair}. */
+  public List<Encoding> encodePairs(String query, List<String> documents) {
+    requireText(query, "query");
+    String[] docs = toArray(documents, "documents");
+    if (docs.length == 0) {
+      return List.of();
+    }
+    ai.djl.util.PairList<String, String> pairs = new ai.djl.util.PairList<>(docs.length);
+    for (String d : docs) {
+      pairs.add(query, d);
+    }
+    return read(() -> convert(tokenizer.batchEncode(pairs)));
+  }
+
+  /**
+   * Pads encodings on the right to the longest, with the pad id; token type ids are kept when
+   * {@link #returnsTokenTypeIds()}.
+   */
+  public PaddedBatch pad(List<Encoding> encodings) {
+    return PaddedBatch.of(encodings, padId, returnsTokenTypeIds(), false, 1);
+  }
+
+  /** Pads encodings on the chosen side, the length rounded up to a multiple of {@code padToMultipleOf}. */
+  public PaddedBatch pad(List<Encoding> encodings, boolean left, int padToMultipleOf) {
+    return PaddedBatch.of(encodings, padId, returnsTokenTypeIds(), left, padToMultipleOf);
+  }
+
+  /** Frees the native tokenizer. Idempotent; waits for calls in progress. */
+  @Override
+  public void close() {
+    lock.writeLock().lock();
+    try {
+      if (!closed) {
+        closed = true;
+        tokenizer.close();
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "HfTokenizer[" + name + ", maxLength=" + (maxLength > 0 ? maxLength : "none") + "]";
+  }
+
+  private interface Call<T> {
+    T run();
+  }
+
+  private <T> T read(Call<T> call) {
+    lock.readLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("tokenizer " + name + " is closed");
+      }
+      return call.run();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private static Encoding convert(ai.djl.huggingface.tokenizers.Encoding e) {
+    return new Encoding(e.getIds(), e.getTypeIds(), e.exceedMaxLength());
+  }
+
+  private static List<Encoding> convert(ai.djl.huggingface.tokenizers.Encoding[] all) {
+    List<Encoding> out = new ArrayList<>(all.length);
+    for (ai.djl.huggingface.tokenizers.Encoding e : all) {
+      out.add(convert(e));
+    }
+    return out;
+  }
+
+  private static void requireText(String text, String what) {
+    if (text == null) {
+      throw new IllegalArgumentException(what + " is null");
+    }
+  }
+
+  private static String[] toArray(List<String> texts, String what) {
+    if (texts == null) {
+      throw new IllegalArgumentException(what + " is null");
+    }
+    String[] array = new String[texts.size()];
+    for (int i = 0; i < array.length; i++) {
+      String t = texts.get(i);
+      if (t == null) {
+        throw new IllegalArgumentException(what + "[" + i + "] is null");
+      }
+      array[i] = t;
+    }
+    return array;
+  }
+
+  private long resolvePadId() {
+    String pad = config.specialToken("pad_token").orElse(null);
+    if (pad != null) {
+      ai.djl.huggingface.tokenizers.Encoding e = tokenizer.encode(pad, false, false);
+      if (e.getIds().length == 1 && pad.equals(e.getTokens()[0])) {
+        return e.getIds()[0];
+      }
+      OptionalLong id = tokenId(pad);
+      if (id.isPresent()) {
+        return id.getAsLong();
+      }
+      LOG.log(System.Logger.Level.WARNING, "pad_token {0} of {1} is not in the vocabulary; padding with id 0", pad, name);
+    }
+    return 0;
+  }
+
+  /** token → id from tokenizer.json (model vocabulary and added tokens), parsed on first use. */
+  @SuppressWarnings("unchecked")
+  private Map<String, Long> vocab() {
+    Map<String, Long> v = vocab;
+    if (v != null) {
+      return v;
+    }
+    synchronized (this) {
+      if (vocab != null) {
+        return vocab;
+      }
+      Map<String, Long> out = new HashMap<>();
+      try {
+        Object root = Json.parse(Files.readString(tokenizerJson, StandardCharsets.UTF_8));
+        Map<String, Object> m = (Map<String, Object>) root;
+        if (m.get("model") instanceof Map<?, ?> model) {
+          Object voc = model.get("vocab");
+          if (voc instanceof Map<?, ?> map) {
+            map.forEach((k, id) -> out.put((String) k, ((Number) id).longValue()));
+          } else if (voc instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+              if (list.get(i) instanceof List<?> entry && !entry.isEmpty()) {
+                out.put((String) entry.get(0), (long) i);
+              }
+            }
+          }
+        }
+        if (m.get("added_tokens") instanceof List<?> added) {
+          for (Object a : added) {
+            if (a instanceof Map<?, ?> t && t.get("content") instanceof String s && t.get("id") instanceof Number id) {
+              out.put(s, id.longValue());
+            }
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        throw new ModelLoadException("cannot read the vocabulary of " + tokenizerJson + ": " + e.getMessage(), e);
+      }
+      vocab = Map.copyOf(out);
+      return vocab;
+    }
+  }
+
+  /**
+   * Options for loading a tokenizer. Not thread-safe; the tokenizers it builds are independent of
+   * it.
+   */
+  public static final class Builder {
+    private final ModelSource source;
+    private Integer maxLength;
+
+    private Builder(ModelSource source) {
+      this.source = source;
+    }
+
+    /**
+     * The truncation length in tokens, special tokens included (default: {@code model_max_length}
+     * from {@code tokenizer_config.json}, or no truncation).
+     */
+    public Builder maxLength(int maxLength) {
+      if (maxLength < 2) {
+        throw new IllegalArgumentException("maxLength must be >= 2, got " + maxLength);
+      }
+      this.maxLength = maxLength;
+      return this;
+    }
+
+    /**
+     * Loads {@code tokenizer.json} (required) with {@code tokenizer_config.json} and {@code
+     * special_tokens_map.json} (optional).
+     *
+     * @throws ModelLoadException when tokenizer.json is missing or unreadable
+     */
+    public HfTokenizer build() {
+      Path json = source.file("tokenizer.json");
+      TokenizerConfig config =
+          TokenizerConfig.read(
+              source.optionalFile("tokenizer_config.json").orElse(null),
+              source.optionalFile("special_tokens_map.json").orElse(null));
+      int len = maxLength != null ? maxLength : config.maxLength().orElse(0);
+      return new HfTokenizer(source.id(), json, config, len);
+    }
+  }
+}
