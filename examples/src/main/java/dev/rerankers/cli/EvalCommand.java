@@ -44,7 +44,8 @@ final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--dataset", required = true, paramLabel = "DIR|HUB_ID",
-      description = "A BEIR-layout folder (files may be .gz). Hub dataset ids are not supported yet.")
+      description = "A BEIR-layout folder (files may be .gz), or a Hugging Face dataset id in that layout"
+          + " (mteb/scifact; BEIR's own uploads with qrels in <id>-qrels), fetched into the Hub cache.")
   String dataset;
 
   @Option(names = "--rerankers", split = ",", paramLabel = "SPEC",
@@ -104,8 +105,7 @@ final class EvalCommand implements Callable<Integer> {
     Evaluator.Options options = new Evaluator.Options(firstStage, depth, k, queries == null ? 0 : queries, warmup);
     PrintWriter err = spec.commandLine().getErr();
     long t0 = System.nanoTime();
-    Path dir = DatasetLocator.locate(dataset);
-    BeirDataset data = BeirReader.read(dir, split, dataset);
+    BeirDataset data = BeirReader.read(DatasetLocator.locate(dataset, split), split, dataset);
     err.printf(Locale.ROOT, "read %s: %d documents, %d queries, %d judged queries in %s%n",
         dataset, data.corpus().size(), data.queries().size(), data.qrels().size(), "qrels/" + split + ".tsv");
     Evaluator evaluator = new Evaluator(data, options, parent.progress(progress), err::println);

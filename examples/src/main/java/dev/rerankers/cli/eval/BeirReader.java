@@ -47,19 +47,32 @@ public final class BeirReader {
 
   /** Like {@link #read(Path, String)} with a display name for reports. */
   public static BeirDataset read(Path dir, String split, String name) {
+    return read(files(dir, split), split, name);
+  }
+
+  /** The dataset files in a BEIR-layout folder. */
+  public static DatasetFiles files(Path dir, String split) {
     if (!Files.isDirectory(dir)) {
       throw new DatasetException(
           "dataset folder " + dir + " does not exist; pass a folder holding corpus.jsonl, queries.jsonl and qrels/"
               + split + ".tsv (the BEIR layout)");
     }
-    Path corpusFile = locate(dir, "corpus.jsonl");
-    Path queriesFile = locate(dir, "queries.jsonl");
-    Path qrelsFile = locate(dir, "qrels/" + split + ".tsv");
-    Map<String, CorpusDoc> corpus = readCorpus(corpusFile);
-    Map<String, String> queries = readQueries(queriesFile);
-    Map<String, Map<String, Integer>> qrels = readQrels(qrelsFile, queriesFile, corpusFile, queries, corpus);
+    return new DatasetFiles(
+        locate(dir, "corpus.jsonl"), locate(dir, "queries.jsonl"), locate(dir, "qrels/" + split + ".tsv"));
+  }
+
+  /**
+   * Reads a dataset from its three files.
+   *
+   * @throws DatasetException for a malformed line
+   */
+  public static BeirDataset read(DatasetFiles files, String split, String name) {
+    Map<String, CorpusDoc> corpus = readCorpus(files.corpus());
+    Map<String, String> queries = readQueries(files.queries());
+    Map<String, Map<String, Integer>> qrels =
+        readQrels(files.qrels(), files.queries(), files.corpus(), queries, corpus);
     if (qrels.isEmpty()) {
-      throw new DatasetException(qrelsFile + " holds no judgments; nothing can be evaluated");
+      throw new DatasetException(files.qrels() + " holds no judgments; nothing can be evaluated");
     }
     return new BeirDataset(name, split, corpus, queries, qrels);
   }
