@@ -1,9 +1,9 @@
 package dev.rerankers.cli;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.rerankers.Catalog;
 import dev.rerankers.ConfigException;
 import dev.rerankers.Reranker;
-import dev.rerankers.RerankerSpec;
 import dev.rerankers.spi.RerankerProvider;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -12,8 +12,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -32,22 +30,6 @@ import picocli.CommandLine.Spec;
           + " default for use its 'other' default), and which backend modules are on the classpath."
     })
 final class ModelsCommand implements Callable<Integer> {
-
-  /**
-   * The family names the library knows, in the order of its defaults table (rerankers-core's
-   * TypeInference.DEFAULTS, which is not public API; keep in step with it).
-   */
-  static final List<String> FAMILIES = List.of(
-      "cross-encoder", "t5", "flashrank", "dense", "colbert", "pylate", "llm-layerwise", "mxbaiv2",
-      "qwen3-reranker", "monovlm", "upr", "lit5", "rankgpt", "rankgpt3", "rankgpt4", "rankllm",
-      "llm-relevance-filter", "cohere", "jina", "voyage", "mixedbread.ai", "pinecone", "isaacus",
-      "text-embeddings-inference");
-
-  /** The built-in model types (rerankers-core's BackendCatalog, not public API). */
-  static final List<String> TYPES = List.of(
-      "cross-encoder", "t5", "upr", "flashrank", "onnx-cross-encoder", "dense", "colbert", "pylate",
-      "llm-layerwise", "mxbaiv2", "qwen3-reranker", "monovlm", "rankgpt", "rankllm", "llm-relevance-filter",
-      "cohere", "jina", "voyage", "mixedbread.ai", "pinecone", "isaacus", "text-embeddings-inference", "lit5");
 
   /** Languages probed for family defaults; "other" stands for every language without its own default. */
   static final List<String> LANGS = List.of("en", "fr", "zh", "ja", "es", "other");
@@ -120,7 +102,7 @@ final class ModelsCommand implements Callable<Integer> {
 
   static List<Family> families() {
     List<Family> out = new ArrayList<>();
-    for (String family : FAMILIES) {
+    for (String family : Catalog.families().keySet()) {
       Map<String, String> byLang = new LinkedHashMap<>();
       for (String lang : LANGS) {
         try {
@@ -132,8 +114,8 @@ final class ModelsCommand implements Callable<Integer> {
       String other = byLang.get("other");
       byLang.entrySet().removeIf(
           e -> !e.getKey().equals("en") && !e.getKey().equals("other") && other != null && e.getValue().equals(other));
-      RerankerSpec s = Reranker.resolve(family);
-      out.add(new Family(family, s.type(), s.backend().orElse(null), byLang));
+      String type = Catalog.familyType(family);
+      out.add(new Family(family, type, Catalog.backendOf(type).orElse(null), byLang));
     }
     return out;
   }
@@ -147,8 +129,8 @@ final class ModelsCommand implements Callable<Integer> {
   static List<Module> modules(List<RerankerProvider> providers) {
     Map<String, List<String>> typesByBackend = new LinkedHashMap<>();
     List<String> unserved = new ArrayList<>();
-    for (String type : TYPES) {
-      String backend = Reranker.builder("probe").type(type).resolve().backend().orElse(null);
+    for (String type : Catalog.builtInTypes()) {
+      String backend = Catalog.backendOf(type).orElse(null);
       if (backend == null) {
         unserved.add(type);
       } else {
@@ -174,7 +156,7 @@ final class ModelsCommand implements Callable<Integer> {
     List<Map<String, Object>> out = new ArrayList<>();
     for (RerankerProvider p : providers) {
       List<String> own = new ArrayList<>(new TreeSet<>(p.modelTypes()));
-      own.removeAll(TYPES);
+      own.removeAll(Catalog.builtInTypes());
       if (!own.isEmpty()) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", p.name());
@@ -187,15 +169,7 @@ final class ModelsCommand implements Callable<Integer> {
   }
 
   static List<RerankerProvider> providers() {
-    ClassLoader cl = Thread.currentThread().getContextClassLoader();
-    List<RerankerProvider> out = new ArrayList<>();
-    try {
-      for (RerankerProvider p : ServiceLoader.load(RerankerProvider.class, cl == null ? ModelsCommand.class.getClassLoader() : cl)) {
-        out.add(p);
-      }
-    } catch (ServiceConfigurationError e) {
-      throw new ConfigException("a rerankers backend on the classpath failed to start: " + e.getMessage(), e);
-    }
-    return out;
+    return Catalog.installedProviders();
   }
+
 }
