@@ -27,6 +27,7 @@ final class CircuitBreaker {
   private int consecutiveFailures;
   private long openedAt;
   private boolean probeInFlight;
+  private String lastFailure = "";
 
   CircuitBreaker(int threshold, Duration cooldown, LongSupplier nanoClock) {
     this.threshold = threshold;
@@ -65,8 +66,9 @@ final class CircuitBreaker {
     state = State.CLOSED;
   }
 
-  /** The endpoint looked unhealthy. */
-  synchronized void onFailure() {
+  /** The endpoint looked unhealthy; {@code what} describes how, for the message of fast failures. */
+  synchronized void onFailure(String what) {
+    lastFailure = what == null ? "" : what;
     if (threshold <= 0) {
       return;
     }
@@ -102,6 +104,11 @@ final class CircuitBreaker {
       return Duration.ZERO;
     }
     return Duration.ofNanos(Math.max(0, cooldownNanos - (clock.getAsLong() - openedAt)));
+  }
+
+  /** The last unhealthy attempt, in words ("" when none). */
+  synchronized String lastFailure() {
+    return lastFailure;
   }
 
   int threshold() {

@@ -55,6 +55,11 @@ record Failure(Kind kind, int status, String detail, Duration retryAfter, Throwa
     };
   }
 
+  /** A one-line description: {@code HTTP 503 "overloaded"} or the I/O error. */
+  String summary() {
+    return (status > 0 ? "HTTP " + status + " " : "") + (detail == null ? "" : detail);
+  }
+
   /** Classifies an HTTP error status and its body. */
   static Failure fromStatus(int status, byte[] body, Duration retryAfter, Secret key) {
     ErrorText text = ErrorText.of(body, key);

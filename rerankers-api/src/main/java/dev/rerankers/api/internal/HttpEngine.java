@@ -219,11 +219,12 @@ final class HttpEngine implements AutoCloseable {
       }
       if (!breaker.tryAcquire()) {
         Failure prev = last;
+        String lastFailure = breaker.lastFailure();
         fail(new Failure(
                 Failure.Kind.CIRCUIT_OPEN, 0,
                 "circuit breaker open after " + breaker.threshold() + " consecutive failures of this endpoint; calls fail fast for "
                     + Durations.format(breaker.remainingOpen()) + " more"
-                    + (prev == null ? "" : "; last failure: " + prev.kind() + (prev.status() > 0 ? " " + prev.status() : "") + " " + prev.detail())
+                    + (lastFailure.isEmpty() ? "" : "; last failure: " + lastFailure)
                     + ". Use Reranker.withFallback(...) to answer from another ranker meanwhile",
                 null, prev == null ? null : prev.cause()),
             attempts.get() == 0 ? "no request sent" : outcome(attempts.get(), null));
@@ -258,8 +259,9 @@ final class HttpEngine implements AutoCloseable {
         breaker.onAbandoned();
         return;
       }
-      breaker.onFailure();
-      retryOrFail(Failure.fromIo(e, key));
+      Failure f = Failure.fromIo(e, key);
+      breaker.onFailure(f.summary());
+      retryOrFail(f);
     }
 
     void onAnswer(Response response) {
@@ -281,12 +283,14 @@ final class HttpEngine implements AutoCloseable {
           try {
             value = parser.parse(body);
           } catch (BadAnswer e) {
-            breaker.onFailure();
-            fail(Failure.malformed(code, e.getMessage(), e, key), outcome(attempts.get(), null));
+            Failure f = Failure.malformed(code, e.getMessage(), e, key);
+            breaker.onFailure(f.summary());
+            fail(f, outcome(attempts.get(), null));
             return;
           } catch (RuntimeException e) {
-            breaker.onFailure();
-            fail(Failure.malformed(code, "the answer cannot be read: " + e, e, key), outcome(attempts.get(), null));
+            Failure f = Failure.malformed(code, "the answer cannot be read: " + e, e, key);
+            breaker.onFailure(f.summary());
+            fail(f, outcome(attempts.get(), null));
             return;
           }
           breaker.onSuccess();
@@ -297,7 +301,7 @@ final class HttpEngine implements AutoCloseable {
             RetryPolicy.retryAfter(response.header("retry-after-ms"), response.header("Retry-After"), Instant.now());
         Failure f = Failure.fromStatus(code, body, retryAfter, key);
         if (f.endpointUnhealthy()) {
-          breaker.onFailure();
+          breaker.onFailure(f.summary());
         } else {
           breaker.onSuccess();
         }
@@ -339,9 +343,8 @@ final class HttpEngine implements AutoCloseable {
       }
       LOG.log(
           Level.INFO,
-          "{0}: {1} {2}{3}; retrying in {4} (attempt {5} of {6})",
-          provider, where, f.status() > 0 ? "HTTP " + f.status() + " " : "", f.detail(),
-          Durations.format(delay), n + 1, settings.maxRetries() + 1);
+          "{0}: {1} {2}; retrying in {3} (attempt {4} of {5})",
+          provider, where, f.summary(), Durations.format(delay), n + 1, settings.maxRetries() + 1);
       try {
         timer.schedule(this::attempt, delay.toNanos(), TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
@@ -354,7 +357,7 @@ final class HttpEngine implements AutoCloseable {
       fail(new Failure(
               Failure.Kind.TIMEOUT, 0,
               "no answer within the call's deadline (timeout=" + Durations.format(settings.timeout()) + ")"
-                  + (prev == null ? "" : "; last failure: " + (prev.status() > 0 ? "HTTP " + prev.status() + " " : "") + prev.detail()),
+                  + (prev == null ? "" : "; last failure: " + prev.summary()),
               null, prev == null ? null : prev.cause()),
           outcome(attempts.get(), null));
     }
