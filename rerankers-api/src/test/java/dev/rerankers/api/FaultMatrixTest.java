@@ -1,16 +1,17 @@
 package dev.rerankers.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.rerankers.ApiException;
+import dev.rerankers.Document;
 import dev.rerankers.RankedResults;
 import dev.rerankers.Reranker;
 import dev.rerankers.Result;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
@@ -23,9 +24,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The fault matrix, for every provider: each fault ends in success after a retry, or in the right
- * typed exception, within the configured deadline, with the expected number of requests, and with
- * no thread of the backend left once the ranker is closed.
+ * The fault matrix, for every provider, through {@code rank} (requests on the caller's thread) and
+ * {@code rankAsync} (okhttp's asynchronous calls): each fault ends in success after a retry, or in
+ * the right typed exception, within the configured deadline, with the expected number of requests,
+ * and with no thread of the backend left once the ranker is closed.
  */
 class FaultMatrixTest {
   private static final String ERROR_TEXT = "provider says: slow down, bad thing happened";
@@ -70,15 +72,16 @@ class FaultMatrixTest {
     List<Arguments> out = new ArrayList<>();
     ProviderCase.all().forEach(p -> {
       for (Fault f : Fault.values()) {
-        out.add(Arguments.of(p, f));
+        out.add(Arguments.of(p, f, "rank"));
+        out.add(Arguments.of(p, f, "rankAsync"));
       }
     });
     return out.stream();
   }
 
-  @ParameterizedTest(name = "{0} {1}")
+  @ParameterizedTest(name = "{0} {1} {2}")
   @MethodSource("matrix")
-  void ends_in_success_or_the_right_typed_exception(ProviderCase p, Fault fault) throws Exception {
+  void ends_in_success_or_the_right_typed_exception(ProviderCase p, Fault fault, String mode) throws Exception {
     String options = "&maxRetries=2&readTimeout=300ms&timeout=3s";
     MockResponse ok = ProviderCase.jsonResponse(200, p.goodAnswer());
     String errorBody = "{\"message\":\"" + ERROR_TEXT + "\"}";
@@ -153,9 +156,17 @@ class FaultMatrixTest {
     try {
       outcome = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
         try {
-          return ranker.rank(ProviderCase.QUERY, ProviderCase.DOCS);
+          if (mode.equals("rank")) {
+            return ranker.rank(ProviderCase.QUERY, ProviderCase.DOCS);
+          }
+          return ranker.rankAsync(ProviderCase.QUERY, Document.texts(ProviderCase.DOCS)).get();
         } catch (ApiException e) {
           return e;
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof ApiException api) {
+            return api;
+          }
+          throw e;
         }
       });
     } finally {
@@ -250,8 +261,4 @@ class FaultMatrixTest {
     return e;
   }
 
-  @SuppressWarnings("unused")
-  private static Throwable unused(Runnable r) {
-    return catchThrowable(r::run);
-  }
 }

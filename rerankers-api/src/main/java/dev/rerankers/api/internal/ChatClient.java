@@ -79,6 +79,21 @@ final class ChatClient {
 
   /** Sends the messages; completes with the reply or a typed exception. */
   CompletableFuture<Reply> complete(List<Message> messages, long deadlineNanos) {
+    return engine
+        .post(url, headers, body(messages), deadlineNanos, bytes -> parse(Json.parse(bytes)))
+        .thenApply(ChatClient::withRequests);
+  }
+
+  /** Sends the messages on the calling thread; returns the reply or throws a typed exception. */
+  Reply completeBlocking(List<Message> messages, long deadlineNanos) {
+    return withRequests(engine.postBlocking(url, headers, body(messages), deadlineNanos, bytes -> parse(Json.parse(bytes))));
+  }
+
+  private static Reply withRequests(HttpEngine.Answer<Reply> a) {
+    return new Reply(a.value().content(), a.value().usage().plus(Usage.of(Usage.REQUESTS, a.attempts())));
+  }
+
+  private byte[] body(List<Message> messages) {
     ObjectNode body = Json.object();
     body.put("model", model);
     ArrayNode msgs = body.putArray("messages");
@@ -89,9 +104,7 @@ final class ChatClient {
     if (maxTokens != null) {
       body.put("max_tokens", maxTokens);
     }
-    return engine
-        .post(url, headers, Json.bytes(body), deadlineNanos, bytes -> parse(Json.parse(bytes)))
-        .thenApply(a -> new Reply(a.value().content(), a.value().usage().plus(Usage.of(Usage.REQUESTS, a.attempts()))));
+    return Json.bytes(body);
   }
 
   /** Reads {@code choices[0].message.content} (a string, or a list of text parts) and the usage. */

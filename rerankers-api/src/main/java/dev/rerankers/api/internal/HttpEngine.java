@@ -159,7 +159,154 @@ final class HttpEngine implements AutoCloseable {
     client.connectionPool().evictAll();
   }
 
-  /** One logical request: its attempts, back-offs and deadline. */
+  /**
+   * Posts like {@link #post}, running the attempts and back-offs on the calling thread (the
+   * synchronous {@code rank}: no hand-off to okhttp's threads, and so not bounded by {@code
+   * maxConcurrency}). Same retries, deadline, breaker and exceptions.
+   */
+  <T> Answer<T> postBlocking(HttpUrl url, Headers headers, byte[] body, long deadlineNanos, Parser<T> parser) {
+    Request request =
+        new Request.Builder().url(url).headers(headers).post(RequestBody.create(body, JSON)).build();
+    CircuitBreaker breaker = breaker(url);
+    String where = "POST " + endpointKey(url);
+    int attempts = 0;
+    Failure last = null;
+    while (true) {
+      if (closed.get()) {
+        throw new Failure(Failure.Kind.CONNECTION, 0, "the ranker is closed", null, null)
+            .toException(provider, where, keyHint, attempts == 0 ? "no request sent" : outcome(attempts, null));
+      }
+      if (!breaker.tryAcquire()) {
+        throw circuitOpen(breaker, last).toException(provider, where, keyHint,
+            attempts == 0 ? "no request sent" : outcome(attempts, null));
+      }
+      long remaining = deadlineNanos - System.nanoTime();
+      if (remaining <= 0) {
+        breaker.onAbandoned();
+        throw deadlinePassed(last).toException(provider, where, keyHint,
+            attempts == 0 ? "no request sent" : outcome(attempts, null));
+      }
+      attempts++;
+      Call call = client.newCall(request);
+      call.timeout().timeout(Math.min(settings.attemptTimeout().toNanos(), remaining), TimeUnit.NANOSECONDS);
+      Attempt<T> a;
+      try (Response response = call.execute()) {
+        a = judge(response, parser, breaker);
+      } catch (IOException e) {
+        a = judgeIo(e, breaker);
+      }
+      if (a.failure() == null) {
+        return new Answer<>(a.value(), attempts);
+      }
+      last = a.failure();
+      Next next = next(a.failure(), attempts, deadlineNanos, where);
+      if (next.failWith() != null) {
+        throw a.failure().toException(provider, where, keyHint, next.failWith());
+      }
+      try {
+        TimeUnit.NANOSECONDS.sleep(next.delay().toNanos());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new Failure(Failure.Kind.CONNECTION, 0, "interrupted while waiting to retry", null, e)
+            .toException(provider, where, keyHint, outcome(attempts, null));
+      }
+    }
+  }
+
+  /** What one attempt ended with: a value, or a failure (the breaker has been told either way). */
+  private record Attempt<T>(T value, Failure failure) {}
+
+  /** After a failed attempt: retry after {@code delay}, or give up with the outcome text {@code failWith}. */
+  private record Next(Duration delay, String failWith) {}
+
+  private <T> Attempt<T> judge(Response response, Parser<T> parser, CircuitBreaker breaker) {
+    int code = response.code();
+    byte[] body;
+    try {
+      body = read(response.body());
+    } catch (IOException e) {
+      return judgeIo(e, breaker);
+    }
+    if (code >= 200 && code < 300) {
+      try {
+        T value = parser.parse(body);
+        breaker.onSuccess();
+        return new Attempt<>(value, null);
+      } catch (BadAnswer e) {
+        Failure f = Failure.malformed(code, e.getMessage(), e, key);
+        breaker.onFailure(f.summary());
+        return new Attempt<>(null, f);
+      } catch (RuntimeException e) {
+        Failure f = Failure.malformed(code, "the answer cannot be read: " + e, e, key);
+        breaker.onFailure(f.summary());
+        return new Attempt<>(null, f);
+      }
+    }
+    Duration retryAfter =
+        RetryPolicy.retryAfter(response.header("retry-after-ms"), response.header("Retry-After"), Instant.now());
+    Failure f = Failure.fromStatus(code, body, retryAfter, key);
+    if (f.endpointUnhealthy()) {
+      breaker.onFailure(f.summary());
+    } else {
+      breaker.onSuccess();
+    }
+    return new Attempt<>(null, f);
+  }
+
+  private <T> Attempt<T> judgeIo(IOException e, CircuitBreaker breaker) {
+    Failure f = Failure.fromIo(e, key);
+    breaker.onFailure(f.summary());
+    return new Attempt<>(null, f);
+  }
+
+  private Next next(Failure f, int n, long deadline, String where) {
+    if (!f.retriable()) {
+      return new Next(null, outcome(n, null));
+    }
+    if (n > settings.maxRetries()) {
+      return new Next(null, outcome(n, "no retries left, maxRetries=" + settings.maxRetries()));
+    }
+    Duration delay;
+    if (f.retryAfter() != null) {
+      if (f.retryAfter().compareTo(settings.maxRetryAfter()) > 0) {
+        return new Next(null, outcome(n, "not retried: Retry-After " + Durations.format(f.retryAfter())
+            + " exceeds maxRetryAfter " + Durations.format(settings.maxRetryAfter())));
+      }
+      delay = f.retryAfter();
+    } else {
+      delay = retry.backoff(n);
+    }
+    if (delay.toNanos() >= deadline - System.nanoTime()) {
+      return new Next(null, outcome(n, "not retried: the next attempt, in " + Durations.format(delay)
+          + ", would pass the deadline (timeout=" + Durations.format(settings.timeout()) + ")"));
+    }
+    LOG.log(
+        Level.INFO,
+        "{0}: {1} {2}; retrying in {3} (attempt {4} of {5})",
+        provider, where, f.summary(), Durations.format(delay), n + 1, settings.maxRetries() + 1);
+    return new Next(delay, null);
+  }
+
+  private static Failure circuitOpen(CircuitBreaker breaker, Failure prev) {
+    String lastFailure = breaker.lastFailure();
+    return new Failure(
+        Failure.Kind.CIRCUIT_OPEN, 0,
+        "circuit breaker open after " + breaker.threshold() + " consecutive failures of this endpoint; calls fail fast for "
+            + Durations.format(breaker.remainingOpen()) + " more"
+            + (lastFailure.isEmpty() ? "" : "; last failure: " + lastFailure)
+            + ". Use Reranker.withFallback(...) to answer from another ranker meanwhile",
+        null, prev == null ? null : prev.cause());
+  }
+
+  private Failure deadlinePassed(Failure prev) {
+    return new Failure(
+        Failure.Kind.TIMEOUT, 0,
+        "no answer within the call's deadline (timeout=" + Durations.format(settings.timeout()) + ")"
+            + (prev == null ? "" : "; last failure: " + prev.summary()),
+        null, prev == null ? null : prev.cause());
+  }
+
+  /** One asynchronous logical request: its attempts, back-offs and deadline. */
   private final class Exchange<T> {
     final CompletableFuture<Answer<T>> result = new CompletableFuture<>();
     final Request request;
@@ -218,16 +365,7 @@ final class HttpEngine implements AutoCloseable {
         return;
       }
       if (!breaker.tryAcquire()) {
-        Failure prev = last;
-        String lastFailure = breaker.lastFailure();
-        fail(new Failure(
-                Failure.Kind.CIRCUIT_OPEN, 0,
-                "circuit breaker open after " + breaker.threshold() + " consecutive failures of this endpoint; calls fail fast for "
-                    + Durations.format(breaker.remainingOpen()) + " more"
-                    + (lastFailure.isEmpty() ? "" : "; last failure: " + lastFailure)
-                    + ". Use Reranker.withFallback(...) to answer from another ranker meanwhile",
-                null, prev == null ? null : prev.cause()),
-            attempts.get() == 0 ? "no request sent" : outcome(attempts.get(), null));
+        fail(circuitOpen(breaker, last), attempts.get() == 0 ? "no request sent" : outcome(attempts.get(), null));
         return;
       }
       long remaining = deadline - System.nanoTime();
@@ -244,122 +382,50 @@ final class HttpEngine implements AutoCloseable {
           new Callback() {
             @Override
             public void onFailure(Call c, IOException e) {
-              onIo(e);
+              if (result.isDone()) {
+                breaker.onAbandoned(); // cancelled by the deadline or the caller
+                return;
+              }
+              settle(judgeIo(e, breaker));
             }
 
             @Override
             public void onResponse(Call c, Response response) {
-              onAnswer(response);
+              try (response) {
+                if (result.isDone()) {
+                  breaker.onAbandoned();
+                  return;
+                }
+                settle(judge(response, parser, breaker));
+              } catch (RuntimeException e) {
+                // Never leave the future hanging, whatever happened on okhttp's thread.
+                breaker.onAbandoned();
+                fail(Failure.malformed(0, "the answer cannot be handled: " + e, e, key), outcome(attempts.get(), null));
+              }
             }
           });
     }
 
-    void onIo(IOException e) {
-      if (result.isDone()) {
-        breaker.onAbandoned();
+    void settle(Attempt<T> a) {
+      if (a.failure() == null) {
+        result.complete(new Answer<>(a.value(), attempts.get()));
         return;
       }
-      Failure f = Failure.fromIo(e, key);
-      breaker.onFailure(f.summary());
-      retryOrFail(f);
-    }
-
-    void onAnswer(Response response) {
-      try (response) {
-        int code = response.code();
-        byte[] body;
-        try {
-          body = read(response.body());
-        } catch (IOException e) {
-          onIo(e);
-          return;
-        }
-        if (result.isDone()) {
-          breaker.onAbandoned();
-          return;
-        }
-        if (code >= 200 && code < 300) {
-          T value;
-          try {
-            value = parser.parse(body);
-          } catch (BadAnswer e) {
-            Failure f = Failure.malformed(code, e.getMessage(), e, key);
-            breaker.onFailure(f.summary());
-            fail(f, outcome(attempts.get(), null));
-            return;
-          } catch (RuntimeException e) {
-            Failure f = Failure.malformed(code, "the answer cannot be read: " + e, e, key);
-            breaker.onFailure(f.summary());
-            fail(f, outcome(attempts.get(), null));
-            return;
-          }
-          breaker.onSuccess();
-          result.complete(new Answer<>(value, attempts.get()));
-          return;
-        }
-        Duration retryAfter =
-            RetryPolicy.retryAfter(response.header("retry-after-ms"), response.header("Retry-After"), Instant.now());
-        Failure f = Failure.fromStatus(code, body, retryAfter, key);
-        if (f.endpointUnhealthy()) {
-          breaker.onFailure(f.summary());
-        } else {
-          breaker.onSuccess();
-        }
-        retryOrFail(f);
-      } catch (RuntimeException e) {
-        // Never leave the future hanging, whatever happened on okhttp's thread.
-        breaker.onAbandoned();
-        fail(Failure.malformed(0, "the answer cannot be handled: " + e, e, key), outcome(attempts.get(), null));
-      }
-    }
-
-    void retryOrFail(Failure f) {
-      last = f;
-      int n = attempts.get();
-      if (!f.retriable()) {
-        fail(f, outcome(n, null));
+      last = a.failure();
+      Next next = next(a.failure(), attempts.get(), deadline, where);
+      if (next.failWith() != null) {
+        fail(a.failure(), next.failWith());
         return;
       }
-      if (n > settings.maxRetries()) {
-        fail(f, outcome(n, "no retries left, maxRetries=" + settings.maxRetries()));
-        return;
-      }
-      Duration delay;
-      if (f.retryAfter() != null) {
-        if (f.retryAfter().compareTo(settings.maxRetryAfter()) > 0) {
-          fail(f, outcome(n, "not retried: Retry-After " + Durations.format(f.retryAfter())
-              + " exceeds maxRetryAfter " + Durations.format(settings.maxRetryAfter())));
-          return;
-        }
-        delay = f.retryAfter();
-      } else {
-        delay = retry.backoff(n);
-      }
-      long remaining = deadline - System.nanoTime();
-      if (delay.toNanos() >= remaining) {
-        fail(f, outcome(n, "not retried: the next attempt, in " + Durations.format(delay)
-            + ", would pass the deadline (timeout=" + Durations.format(settings.timeout()) + ")"));
-        return;
-      }
-      LOG.log(
-          Level.INFO,
-          "{0}: {1} {2}; retrying in {3} (attempt {4} of {5})",
-          provider, where, f.summary(), Durations.format(delay), n + 1, settings.maxRetries() + 1);
       try {
-        timer.schedule(this::attempt, delay.toNanos(), TimeUnit.NANOSECONDS);
+        timer.schedule(this::attempt, next.delay().toNanos(), TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
-        fail(f, outcome(n, "the ranker was closed"));
+        fail(a.failure(), outcome(attempts.get(), "the ranker was closed"));
       }
     }
 
     void onDeadline() {
-      Failure prev = last;
-      fail(new Failure(
-              Failure.Kind.TIMEOUT, 0,
-              "no answer within the call's deadline (timeout=" + Durations.format(settings.timeout()) + ")"
-                  + (prev == null ? "" : "; last failure: " + prev.summary()),
-              null, prev == null ? null : prev.cause()),
-          outcome(attempts.get(), null));
+      fail(deadlinePassed(last), outcome(attempts.get(), null));
     }
 
     void fail(Failure f, String outcome) {

@@ -37,9 +37,19 @@ final class ListwiseScorer implements Scorer {
     this.provider = info.type();
   }
 
+  /** Synchronous: the windows' requests run one after the other on the calling thread. */
   @Override
   public Scores score(String query, List<Document> documents) {
-    return Futures.await(rankAll(query, documents), provider);
+    long deadline = System.nanoTime() + chat.engine().settings().timeout().toNanos();
+    List<String> texts = texts(documents);
+    State st = new State(identity(texts.size()), Usage.NONE);
+    for (int[] w : SlidingWindow.windows(texts.size(), window, step)) {
+      if (w[1] - w[0] >= 2) {
+        ChatClient.Reply reply = chat.completeBlocking(prompt.messages(query, passages(st, texts, w)), deadline);
+        st = apply(st, w, reply);
+      }
+    }
+    return Scores.ranking(st.order()).withUsage(st.usage());
   }
 
   @Override
@@ -49,40 +59,54 @@ final class ListwiseScorer implements Scorer {
 
   private record State(int[] order, Usage usage) {}
 
-  private CompletableFuture<Scores> rankAll(String query, List<Document> documents) {
-    long deadline = System.nanoTime() + chat.engine().settings().timeout().toNanos();
-    int n = documents.size();
-    List<String> texts = new ArrayList<>(n);
+  private List<String> texts(List<Document> documents) {
+    List<String> texts = new ArrayList<>(documents.size());
     for (Document d : documents) {
       texts.add(maxLength == null ? d.text() : TokenEstimator.truncate(d.text(), maxLength));
     }
+    return texts;
+  }
+
+  private static int[] identity(int n) {
     int[] identity = new int[n];
     for (int i = 0; i < n; i++) {
       identity[i] = i;
     }
+    return identity;
+  }
+
+  /** The texts of a window, in the current order. */
+  private static List<String> passages(State st, List<String> texts, int[] w) {
+    List<String> passages = new ArrayList<>(w[1] - w[0]);
+    for (int i = w[0]; i < w[1]; i++) {
+      passages.add(texts.get(st.order()[i]));
+    }
+    return passages;
+  }
+
+  /** The order after a window's reply. */
+  private static State apply(State st, int[] w, ChatClient.Reply reply) {
+    int[] perm = PermutationParser.parse(reply.content(), w[1] - w[0]);
+    int[] next = st.order().clone();
+    for (int j = 0; j < perm.length; j++) {
+      next[w[0] + j] = st.order()[w[0] + perm[j]];
+    }
+    return new State(next, st.usage().plus(reply.usage()));
+  }
+
+  private CompletableFuture<Scores> rankAll(String query, List<Document> documents) {
+    long deadline = System.nanoTime() + chat.engine().settings().timeout().toNanos();
+    List<String> texts = texts(documents);
     AtomicReference<CompletableFuture<?>> inFlight = new AtomicReference<>();
-    CompletableFuture<State> chain = CompletableFuture.completedFuture(new State(identity, Usage.NONE));
-    for (int[] w : SlidingWindow.windows(n, window, step)) {
-      int s = w[0];
-      int e = w[1];
-      if (e - s < 2) {
+    CompletableFuture<State> chain = CompletableFuture.completedFuture(new State(identity(texts.size()), Usage.NONE));
+    for (int[] w : SlidingWindow.windows(texts.size(), window, step)) {
+      if (w[1] - w[0] < 2) {
         continue;
       }
       chain = chain.thenCompose(st -> {
-        List<String> passages = new ArrayList<>(e - s);
-        for (int i = s; i < e; i++) {
-          passages.add(texts.get(st.order()[i]));
-        }
-        CompletableFuture<ChatClient.Reply> call = chat.complete(prompt.messages(query, passages), deadline);
+        CompletableFuture<ChatClient.Reply> call = chat.complete(prompt.messages(query, passages(st, texts, w)), deadline);
         inFlight.set(call);
-        return call.thenApply(reply -> {
-          int[] perm = PermutationParser.parse(reply.content(), e - s);
-          int[] next = st.order().clone();
-          for (int j = 0; j < perm.length; j++) {
-            next[s + j] = st.order()[s + perm[j]];
-          }
-          return new State(next, st.usage().plus(reply.usage()));
-        });
+        return call.thenApply(reply -> apply(st, w, reply));
       });
     }
     CompletableFuture<Scores> result = chain.thenApply(st -> Scores.ranking(st.order()).withUsage(st.usage()));

@@ -101,9 +101,24 @@ final class RelevanceFilterScorer implements Scorer {
     return t;
   }
 
+  /** Synchronous: one batch runs on the calling thread; several go out concurrently while the caller waits. */
   @Override
   public Scores score(String query, List<Document> documents) {
+    if (documents.size() <= batchSize) {
+      long deadline = System.nanoTime() + chat.engine().settings().timeout().toNanos();
+      ChatClient.Reply reply = chat.completeBlocking(List.of(new ChatClient.Message("user", prompt(query, texts(documents, 0, documents.size())))), deadline);
+      return Scores.of(judge(reply.content(), documents.size(), defaultRelevant)).withUsage(reply.usage());
+    }
     return Futures.await(scoreAll(query, documents), info.type());
+  }
+
+  private List<String> texts(List<Document> documents, int start, int end) {
+    List<String> texts = new ArrayList<>(end - start);
+    for (int i = start; i < end; i++) {
+      String t = documents.get(i).text();
+      texts.add(maxLength == null ? t : TokenEstimator.truncate(t, maxLength));
+    }
+    return texts;
   }
 
   @Override
@@ -118,11 +133,7 @@ final class RelevanceFilterScorer implements Scorer {
     List<int[]> ranges = new ArrayList<>();
     for (int start = 0; start < n; start += batchSize) {
       int end = Math.min(n, start + batchSize);
-      List<String> texts = new ArrayList<>(end - start);
-      for (int i = start; i < end; i++) {
-        String t = documents.get(i).text();
-        texts.add(maxLength == null ? t : TokenEstimator.truncate(t, maxLength));
-      }
+      List<String> texts = texts(documents, start, end);
       ranges.add(new int[] {start, end});
       parts.add(chat.complete(List.of(new ChatClient.Message("user", prompt(query, texts))), deadline));
     }

@@ -54,31 +54,53 @@ final class RerankApiScorer implements Scorer {
     this.info = info;
   }
 
+  /**
+   * Synchronous: a single request runs on the calling thread; split requests go out concurrently
+   * through okhttp's dispatcher while the caller waits.
+   */
   @Override
   public Scores score(String query, List<Document> documents) {
-    return Futures.await(scoreAll(query, documents), protocol.provider());
+    long deadline = System.nanoTime() + engine.settings().timeout().toNanos();
+    List<String> texts = texts(documents);
+    List<int[]> chunks = plan(query, texts);
+    if (chunks.size() == 1) {
+      Request r = request(query, texts);
+      return merge(chunks, List.of(engine.postBlocking(url, headers, r.body(), deadline, r.parser())), texts.size());
+    }
+    return Futures.await(scoreAll(query, texts, chunks, deadline), protocol.provider());
   }
 
   @Override
   public CompletableFuture<Scores> scoreAsync(String query, List<Document> documents, Executor executor) {
-    return Futures.on(scoreAll(query, documents), executor);
+    long deadline = System.nanoTime() + engine.settings().timeout().toNanos();
+    List<String> texts = texts(documents);
+    return Futures.on(scoreAll(query, texts, plan(query, texts), deadline), executor);
   }
 
-  private CompletableFuture<Scores> scoreAll(String query, List<Document> documents) {
-    long deadline = System.nanoTime() + engine.settings().timeout().toNanos();
+  private List<String> texts(List<Document> documents) {
     List<String> texts = new ArrayList<>(documents.size());
     for (Document d : documents) {
       texts.add(maxLength == null ? d.text() : TokenEstimator.truncate(d.text(), maxLength));
     }
-    List<int[]> chunks = plan(query, texts);
+    return texts;
+  }
+
+  /** One request's body and the parser of its answer. */
+  private record Request(byte[] body, HttpEngine.Parser<RerankProtocol.Page> parser) {}
+
+  private Request request(String query, List<String> slice) {
+    int n = slice.size();
+    Integer askTop = topN == null ? null : Math.min(topN, n);
+    boolean partial = askTop != null && askTop < n;
+    byte[] body = Json.bytes(protocol.body(model, query, slice, askTop, maxLength));
+    return new Request(body, bytes -> protocol.parse(Json.parse(bytes), n, partial));
+  }
+
+  private CompletableFuture<Scores> scoreAll(String query, List<String> texts, List<int[]> chunks, long deadline) {
     List<CompletableFuture<HttpEngine.Answer<RerankProtocol.Page>>> parts = new ArrayList<>(chunks.size());
     for (int[] c : chunks) {
-      List<String> slice = texts.subList(c[0], c[1]);
-      int n = slice.size();
-      Integer askTop = topN == null ? null : Math.min(topN, n);
-      boolean partial = askTop != null && askTop < n;
-      byte[] body = Json.bytes(protocol.body(model, query, slice, askTop, maxLength));
-      parts.add(engine.post(url, headers, body, deadline, bytes -> protocol.parse(Json.parse(bytes), n, partial)));
+      Request r = request(query, texts.subList(c[0], c[1]));
+      parts.add(engine.post(url, headers, r.body(), deadline, r.parser()));
     }
     return Futures.allOrFirstFailure(parts).thenApply(answers -> merge(chunks, answers, texts.size()));
   }
