@@ -107,7 +107,7 @@ public final class ConcurrencyBenchmark {
         rows.add(row("rank(), sequential", rankSeq));
         rows.add(row("okhttp baseline, 200 threads", rawConc));
         rows.add(row("rank(), 200 threads, maxConcurrency=200", rankConc));
-        rows.add(row("rank(), 200 threads, maxConcurrency=64 (default)", rank64Conc));
+        rows.add(row("rank(), 200 threads, default options (64 pooled conns)", rank64Conc));
         rows.add(row("rankAsync(), 200 in flight, maxConcurrency=200", asyncConc));
 
         System.out.println();
