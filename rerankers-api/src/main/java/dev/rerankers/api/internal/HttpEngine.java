@@ -38,9 +38,9 @@ import okio.BufferedSource;
  * dev.rerankers.api}, never quoting the API key.
  *
  * <p>Each engine owns its okhttp client: a dispatcher bounded to {@code maxConcurrency} requests in
- * flight (more wait in okhttp's queue), a connection pool of the same size, daemon threads, and one
- * timer thread for back-offs and deadlines. {@link #close()} cancels what is in flight, fails what
- * waits, and stops the threads. Thread-safe.
+ * flight (more wait in okhttp's queue), a connection pool of the same size, daemon threads that end
+ * after 30 s idle, and one timer thread for back-offs and deadlines. {@link #close()} cancels what
+ * is in flight, fails what waits, and stops the threads. Thread-safe.
  */
 final class HttpEngine implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(HttpEngine.class.getName());
@@ -85,6 +85,9 @@ final class HttpEngine implements AutoCloseable {
             daemonThreads("rerankers-api-" + provider + "-http-"));
     this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads("rerankers-api-" + provider + "-timer-"));
     this.timer.setRemoveOnCancelPolicy(true);
+    // An idle timer thread ends after 30 s, so a ranker that is never closed leaves no thread behind.
+    this.timer.setKeepAliveTime(30, TimeUnit.SECONDS);
+    this.timer.allowCoreThreadTimeOut(true);
     Dispatcher dispatcher = new Dispatcher(httpThreads);
     dispatcher.setMaxRequests(settings.maxConcurrency());
     dispatcher.setMaxRequestsPerHost(settings.maxConcurrency());
