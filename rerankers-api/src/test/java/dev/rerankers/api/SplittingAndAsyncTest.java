@@ -172,7 +172,10 @@ class SplittingAndAsyncTest {
     }
     assertThat(server.getRequestCount()).isEqualTo(30);
     assertThat(maxInFlight.get()).isLessThanOrEqualTo(3);
-    assertThat(maxHttpThreads.get()).as("http threads: one per request in flight, never one per call").isLessThanOrEqualTo(3);
+    // okhttp's dispatcher promotes the next queued call from the thread that is finishing the previous
+    // one, so its pool can briefly hold a fresh thread beside a still-running one: allow that slack,
+    // but never a thread per call (30).
+    assertThat(maxHttpThreads.get()).as("http threads: about one per request in flight, never one per call").isLessThanOrEqualTo(2 * 3);
     assertThat(Threads.awaitNoApiThreads()).isEmpty();
   }
 }
