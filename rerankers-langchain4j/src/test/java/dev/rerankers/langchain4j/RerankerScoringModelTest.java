@@ -75,6 +75,8 @@ class RerankerScoringModelTest {
       assertThat(response.tokenUsage().inputTokenCount()).isEqualTo(815);
       assertThat(response.tokenUsage().outputTokenCount()).isNull();
       assertThat(response.tokenUsage().totalTokenCount()).isEqualTo(815);
+      assertThat(response.metadata())
+          .containsEntry(RerankerScoringModel.USAGE, Map.of(Usage.TOKENS, 815L, Usage.REQUESTS, 1L));
       assertThat(response.content().get(3)).isCloseTo(0.8783142566680908, within(1e-12));
       assertThat(response.content().get(2)).isCloseTo(0.0412785373628139, within(1e-12));
     }
