@@ -127,6 +127,22 @@ class RerankersAutoConfigurationTest {
   }
 
   @Test
+  void should_use_the_primary_of_several_rankers_and_skip_the_post_processor_without_one() {
+    runner.withPropertyValues(cohereProperties())
+        .withBean("primaryRanker", Reranker.class, () -> CannedApis.cohere(server, ""), d -> d.setPrimary(true))
+        .withBean("otherRanker", Reranker.class, () -> CannedApis.tei(server))
+        .run(context -> {
+          assertThat(context).hasNotFailed().getBeans(Reranker.class).hasSize(2);
+          assertThat(context.getBean(RerankerDocumentPostProcessor.class).reranker())
+              .isSameAs(context.getBean("primaryRanker"));
+        });
+    runner.withPropertyValues(cohereProperties())
+        .withBean("oneRanker", Reranker.class, () -> CannedApis.cohere(server, ""))
+        .withBean("otherRanker", Reranker.class, () -> CannedApis.tei(server))
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(RerankerDocumentPostProcessor.class));
+  }
+
+  @Test
   void should_back_off_from_the_post_processor_when_the_application_defines_one() {
     runner.withPropertyValues(cohereProperties())
         .withUserConfiguration(OwnPostProcessor.class)
