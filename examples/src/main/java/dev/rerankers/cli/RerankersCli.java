@@ -63,6 +63,8 @@ public final class RerankersCli implements Callable<Integer> {
   public static void main(String[] args) {
     if (!hasVerboseFlag(args)) {
       Logger.getLogger("").setLevel(Level.WARNING);
+      // DJL warns on every start that a CPU-only machine has no CUDA provider; that is not news here.
+      Logger.getLogger("ai.djl").setLevel(Level.SEVERE);
     }
     int code = run(System.in, System.out, System.err, System.console() != null, args);
     System.exit(code);
