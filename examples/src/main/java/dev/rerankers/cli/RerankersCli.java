@@ -59,12 +59,15 @@ public final class RerankersCli implements Callable<Integer> {
     this.interactive = interactive;
   }
 
+  // Held strongly: java.util.logging keeps loggers weakly, and a collected logger loses its level.
+  private static final Logger DJL_LOGGER = Logger.getLogger("ai.djl");
+
   /** Entry point of {@code bin/rerankers}. */
   public static void main(String[] args) {
     if (!hasVerboseFlag(args)) {
       Logger.getLogger("").setLevel(Level.WARNING);
       // DJL warns on every start that a CPU-only machine has no CUDA provider; that is not news here.
-      Logger.getLogger("ai.djl").setLevel(Level.SEVERE);
+      DJL_LOGGER.setLevel(Level.SEVERE);
     }
     int code = run(System.in, System.out, System.err, System.console() != null, args);
     System.exit(code);
