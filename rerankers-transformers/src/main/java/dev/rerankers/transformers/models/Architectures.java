@@ -78,6 +78,7 @@ public final class Architectures {
     m.put("XLMRobertaForSequenceClassification", Architectures::roberta);
     m.put("CamembertForSequenceClassification", Architectures::roberta);
     m.put("ElectraForSequenceClassification", Architectures::electra);
+    m.put("DebertaV2ForSequenceClassification", Architectures::debertaV2);
     return Collections.unmodifiableMap(m);
   }
 
@@ -107,6 +108,18 @@ public final class Architectures {
     String base = w.basePrefix("embeddings.", "electra.");
     BertModel encoder = BertModel.load(w, base, c);
     return new SequenceClassifier(arch, encoder, denseHead(w, c.hiddenSize(), Activation.GELU, json, arch), w);
+  }
+
+  private static SequenceClassifier debertaV2(Weights w, ConfigJson json, String arch) {
+    DebertaV2Config c = DebertaV2Config.from(json);
+    String base = w.basePrefix("embeddings.", "deberta.");
+    DebertaV2Model encoder = DebertaV2Model.load(w, base, c);
+    long h = c.hiddenSize();
+    ClassificationHead head = new ClassificationHead(Pool.FIRST,
+        Linear.load(w, "pooler.dense", h, h), Activation.of(c.poolerHiddenAct()), null,
+        Linear.load(w, "classifier"));
+    checkLabels(head, json, arch);
+    return new SequenceClassifier(arch, encoder, head, w);
   }
 
   /** {@code classifier.dense → act → classifier.out_proj} on the first token. */

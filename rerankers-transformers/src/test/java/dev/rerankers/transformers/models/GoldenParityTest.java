@@ -25,7 +25,8 @@ class GoldenParityTest {
   @ValueSource(strings = {
       "BertForSequenceClassification",
       "XLMRobertaForSequenceClassification",
-      "ElectraForSequenceClassification"})
+      "ElectraForSequenceClassification",
+      "DebertaV2ForSequenceClassification"})
   void should_match_transformers_logits_and_hidden_states(String arch) {
     Path dir = Fixtures.resource("golden/" + arch);
     Map<String, Object> expected = Fixtures.json(dir.resolve("expected.json"));
