@@ -66,7 +66,7 @@ class CrossEncoderE2eTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"bert", "monobert", "electra", "xlm-roberta", "deberta-v2"})
+  @ValueSource(strings = {"bert", "monobert", "electra", "xlm-roberta", "deberta-v2", "modernbert"})
   void should_match_python_rerankers_scores(String name) {
     Map<String, Object> expected = Fixtures.json(folder(name).resolve("expected.json"));
     List<Map<String, Object>> cases = list(expected.get("cases"));

@@ -79,6 +79,7 @@ public final class Architectures {
     m.put("CamembertForSequenceClassification", Architectures::roberta);
     m.put("ElectraForSequenceClassification", Architectures::electra);
     m.put("DebertaV2ForSequenceClassification", Architectures::debertaV2);
+    m.put("ModernBertForSequenceClassification", Architectures::modernBert);
     return Collections.unmodifiableMap(m);
   }
 
@@ -117,6 +118,20 @@ public final class Architectures {
     long h = c.hiddenSize();
     ClassificationHead head = new ClassificationHead(Pool.FIRST,
         Linear.load(w, "pooler.dense", h, h), Activation.of(c.poolerHiddenAct()), null,
+        Linear.load(w, "classifier"));
+    checkLabels(head, json, arch);
+    return new SequenceClassifier(arch, encoder, head, w);
+  }
+
+  private static SequenceClassifier modernBert(Weights w, ConfigJson json, String arch) {
+    ModernBertConfig c = ModernBertConfig.from(json);
+    String base = w.basePrefix("embeddings.", "model.");
+    ModernBertModel encoder = ModernBertModel.load(w, base, c);
+    long h = c.hiddenSize();
+    ClassificationHead head = new ClassificationHead(
+        c.classifierPooling().equals("mean") ? Pool.MEAN : Pool.FIRST,
+        Linear.load(w, "head.dense", h, h), Activation.of(c.classifierActivation()),
+        dev.rerankers.transformers.nn.LayerNorm.load(w, "head.norm", h, c.normEps()),
         Linear.load(w, "classifier"));
     checkLabels(head, json, arch);
     return new SequenceClassifier(arch, encoder, head, w);

@@ -47,7 +47,8 @@ public final class Mlp {
       case DENSE -> down.forward(act.apply(up.forward(x)));
       case GATED -> down.forward(act.apply(gate.forward(x)).mul(up.forward(x)));
       case FUSED -> {
-        NDList halves = up.forward(x).split(2, -1);
+        NDArray fused = up.forward(x);
+        NDList halves = fused.split(2, fused.getShape().dimension() - 1);
         yield down.forward(act.apply(halves.get(0)).mul(halves.get(1)));
       }
     };

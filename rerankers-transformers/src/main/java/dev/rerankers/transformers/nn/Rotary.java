@@ -54,9 +54,10 @@ public final class Rotary {
 
   /** Rotates {@code x} [B, H, L, dim] with tables from {@link #tables}. */
   public static NDArray apply(NDArray x, NDArray cos, NDArray sin) {
-    long d = x.getShape().get(-1);
-    NDList halves = x.split(new long[] {d / 2}, -1);
-    NDArray rotated = halves.get(1).neg().concat(halves.get(0), -1);
+    long d = x.getShape().getLastDimension();
+    int last = x.getShape().dimension() - 1;
+    NDList halves = x.split(new long[] {d / 2}, last);
+    NDArray rotated = halves.get(1).neg().concat(halves.get(0), last);
     return x.mul(cos).add(rotated.mul(sin));
   }
 }

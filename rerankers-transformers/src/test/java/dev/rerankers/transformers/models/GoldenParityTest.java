@@ -26,7 +26,8 @@ class GoldenParityTest {
       "BertForSequenceClassification",
       "XLMRobertaForSequenceClassification",
       "ElectraForSequenceClassification",
-      "DebertaV2ForSequenceClassification"})
+      "DebertaV2ForSequenceClassification",
+      "ModernBertForSequenceClassification"})
   void should_match_transformers_logits_and_hidden_states(String arch) {
     Path dir = Fixtures.resource("golden/" + arch);
     Map<String, Object> expected = Fixtures.json(dir.resolve("expected.json"));
