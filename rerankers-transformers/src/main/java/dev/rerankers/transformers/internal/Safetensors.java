@@ -43,12 +43,13 @@ public final class Safetensors {
       ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
       readFully(ch, lenBuf, 0);
       long headerLen = lenBuf.getLong(0);
-      if (headerLen < 2 || headerLen > size - 8) {
-        throw bad(file, "declares a header of " + Long.toUnsignedString(headerLen)
-            + " bytes but the file holds only " + (size - 8) + " after the length field");
+      if (headerLen < 0 || headerLen > MAX_HEADER) {
+        throw bad(file, "declares a header of " + Long.toUnsignedString(headerLen) + " bytes, over the "
+            + MAX_HEADER + "-byte limit (not a safetensors file, or a hostile one)");
       }
-      if (headerLen > MAX_HEADER) {
-        throw bad(file, "declares a header of " + headerLen + " bytes, over the " + MAX_HEADER + "-byte limit");
+      if (headerLen < 2 || headerLen > size - 8) {
+        throw bad(file, "declares a header of " + headerLen
+            + " bytes but the file holds only " + (size - 8) + " after the length field (truncated?)");
       }
       ByteBuffer header = ByteBuffer.allocate((int) headerLen);
       readFully(ch, header, 8);
