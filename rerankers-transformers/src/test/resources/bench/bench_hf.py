@@ -11,7 +11,7 @@ batches = [int(b) for b in sys.argv[4:]]
 torch.set_num_threads(2)
 torch.set_num_interop_threads(1)
 tok = AutoTokenizer.from_pretrained(model_dir)
-model = AutoModelForSequenceClassification.from_pretrained(model_dir, attn_implementation="eager").eval()
+model = AutoModelForSequenceClassification.from_pretrained(model_dir).eval()  # default attention (sdpa)
 data = json.load(open(docs_json))
 query = data["query"]
 
@@ -24,7 +24,7 @@ def rank(docs, batch):
         scores.extend(model(**enc).logits.squeeze(-1).tolist())
     return scores
 
-out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "results": []}
+out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "attention": model.config._attn_implementation, "results": []}
 n = 1024
 a = torch.randn(n, n); b = torch.randn(n, n)
 for _ in range(3): a @ b

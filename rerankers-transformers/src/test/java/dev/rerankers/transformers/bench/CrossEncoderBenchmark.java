@@ -32,8 +32,7 @@ import java.util.stream.Stream;
  * run. Also the achieved GFLOP/s against a measured 1024³ fp32 matmul.
  *
  * <pre>
- * mvn -B -q -pl rerankers-transformers -am test-compile exec:java \
- *   -Dexec.mainClass=dev.rerankers.transformers.bench.CrossEncoderBenchmark -Dexec.classpathScope=test
+ * rerankers-transformers/bench.sh [repeats] [nopython]
  * </pre>
  * Arguments (optional): repeats (default 3), then "nopython" to skip the baseline.
  */
