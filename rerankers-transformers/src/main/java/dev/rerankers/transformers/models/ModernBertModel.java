@@ -1,0 +1,140 @@
+package dev.rerankers.transformers.models;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import dev.rerankers.transformers.nn.Activation;
+import dev.rerankers.transformers.nn.Attention;
+import dev.rerankers.transformers.nn.AttentionMask;
+import dev.rerankers.transformers.nn.Embedding;
+import dev.rerankers.transformers.nn.LayerNorm;
+import dev.rerankers.transformers.nn.Linear;
+import dev.rerankers.transformers.nn.Mlp;
+import dev.rerankers.transformers.nn.Rotary;
+import dev.rerankers.transformers.nn.Scope;
+import dev.rerankers.transformers.nn.Weights;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The ModernBERT encoder (transformers' {@code ModernBertModel}, eager attention on padded
+ * batches): pre-norm layers (the first without attention norm), fused {@code Wqkv}, rotary
+ * positions with a per-layer base, global layers alternating with sliding-window layers (keys
+ * within {@code local_attention / 2}), gated GELU MLP ({@code Wi} → input, gate), bias-free norms.
+ *
+ * <p>Weights under {@code base + "embeddings."}, {@code base + "layers.N."}, {@code base +
+ * "final_norm"}.
+ */
+public final class ModernBertModel implements Encoder {
+  private final ModernBertConfig config;
+  private final Embedding words;
+  private final LayerNorm embeddingNorm;
+  private final List<Layer> layers = new ArrayList<>();
+  private final LayerNorm finalNorm;
+  private final DataType dtype;
+
+  private ModernBertModel(Weights w, String base, ModernBertConfig c) {
+    this.config = c;
+    this.dtype = w.placement().dtype();
+    long h = c.hiddenSize();
+    words = Embedding.load(w, base + "embeddings.tok_embeddings", c.vocabSize(), h);
+    embeddingNorm = LayerNorm.load(w, base + "embeddings.norm", h, c.normEps());
+    Activation act = Activation.of(c.hiddenActivation());
+    for (int i = 0; i < c.numHiddenLayers(); i++) {
+      layers.add(new Layer(w, base + "layers." + i + ".", c, i, act));
+    }
+    finalNorm = LayerNorm.load(w, base + "final_norm", h, c.normEps());
+  }
+
+  /** Loads the encoder under {@code base} ({@code "model."} or ""). */
+  public static ModernBertModel load(Weights w, String base, ModernBertConfig config) {
+    return new ModernBertModel(w, base, config);
+  }
+
+  @Override
+  public NDArray forward(EncoderInput in) {
+    NDManager m = in.inputIds().getManager();
+    int len = (int) in.length();
+    NDArray h = embeddingNorm.forward(words.forward(in.inputIds()));
+    if (h.getDataType() != dtype) {
+      h = h.toType(dtype, false);
+    }
+    NDArray globalMask = AttentionMask.padding(in.attentionMask(), dtype);
+    NDArray localMask = layers.stream().anyMatch(l -> !l.global)
+        ? AttentionMask.paddingAndBand(in.attentionMask(), config.localAttention() / 2, dtype) : null;
+    for (Layer layer : layers) {
+      NDList rope = layer.rotary.tables(m, len, dtype);
+      NDArray mask = layer.global ? globalMask : localMask;
+      h = Scope.run(h, x -> layer.forward(x, mask, rope.get(0), rope.get(1)), mask, rope.get(0), rope.get(1));
+    }
+    return finalNorm.forward(h);
+  }
+
+  @Override
+  public int hiddenSize() {
+    return config.hiddenSize();
+  }
+
+  @Override
+  public int vocabSize() {
+    return config.vocabSize();
+  }
+
+  @Override
+  public int maxLength() {
+    return config.maxPositionEmbeddings();
+  }
+
+  @Override
+  public int typeVocabSize() {
+    return 0;
+  }
+
+  /** One {@code ModernBertEncoderLayer}. */
+  private static final class Layer {
+    private final LayerNorm attnNorm;
+    private final Linear wqkv;
+    private final Linear wo;
+    private final LayerNorm mlpNorm;
+    private final Mlp mlp;
+    private final Rotary rotary;
+    private final boolean global;
+    private final int heads;
+    private final float scale;
+
+    Layer(Weights w, String p, ModernBertConfig c, int index, Activation act) {
+      long h = c.hiddenSize();
+      attnNorm = index == 0 ? null : LayerNorm.load(w, p + "attn_norm", h, c.normEps());
+      wqkv = Linear.load(w, p + "attn.Wqkv", h, 3 * h);
+      wo = Linear.load(w, p + "attn.Wo", h, h);
+      mlpNorm = LayerNorm.load(w, p + "mlp_norm", h, c.normEps());
+      mlp = Mlp.fusedGated(
+          Linear.load(w, p + "mlp.Wi", h, 2L * c.intermediateSize()),
+          Linear.load(w, p + "mlp.Wo", c.intermediateSize(), h),
+          act);
+      heads = c.numAttentionHeads();
+      int headDim = (int) (h / heads);
+      rotary = new Rotary(headDim, c.ropeTheta().get(index));
+      global = c.globalLayer().get(index);
+      scale = (float) (1.0 / Math.sqrt(headDim));
+    }
+
+    NDArray forward(NDArray x, NDArray mask, NDArray cos, NDArray sin) {
+      NDArray normed = attnNorm == null ? x : attnNorm.forward(x);
+      NDArray qkv = wqkv.forward(normed);
+      long b = qkv.getShape().get(0);
+      long len = qkv.getShape().get(1);
+      long d = qkv.getShape().get(2) / (3L * heads);
+      // [B, L, 3, heads, d] → q, k, v as [B, heads, L, d]
+      NDArray split = qkv.reshape(b, len, 3, heads, d).transpose(2, 0, 3, 1, 4);
+      NDArray q = Rotary.apply(split.get(new NDIndex("0")), cos, sin);
+      NDArray k = Rotary.apply(split.get(new NDIndex("1")), cos, sin);
+      NDArray v = split.get(new NDIndex("2"));
+      NDArray attn = wo.forward(Attention.mergeHeads(Attention.attend(q, k, v, mask, scale)));
+      NDArray h = x.add(attn);
+      return h.add(mlp.forward(mlpNorm.forward(h)));
+    }
+  }
+}

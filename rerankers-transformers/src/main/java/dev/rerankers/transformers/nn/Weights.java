@@ -1,0 +1,346 @@
+package dev.rerankers.transformers.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.rerankers.CheckpointException;
+import dev.rerankers.ModelLoadException;
+import dev.rerankers.hub.ModelSource;
+import dev.rerankers.internal.Json;
+import dev.rerankers.transformers.internal.Safetensors;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * A checkpoint's tensors by Hugging Face key, loaded on demand into the model's {@link NDManager}
+ * in the compute dtype. Blocks call {@code w.get(prefix + "query.weight")}; loading is a name
+ * lookup. Every key handed out is recorded, so {@link #checkAllUsed} can list the tensors a model
+ * did not use.
+ *
+ * <p>Safetensors files (single or sharded through {@code model.safetensors.index.json}) are
+ * memory-mapped, any size. F32 tensors on the CPU are used in place (no copy); F16 and BF16 are
+ * widened to F32 in Java before any array exists (a BF16 array on the PyTorch CPU engine aborts the
+ * JVM), then narrowed on the GPU when the compute dtype asks for it.
+ *
+ * <p>Shared blocks are not API: they may change between versions. Loading is single-threaded;
+ * the arrays returned are read-only by convention and safe to use from several threads. {@link
+ * #close()} frees every array.
+ */
+public final class Weights implements AutoCloseable {
+  private final String name;
+  private final Map<String, TensorInfo> tensors;
+  private final Placement placement;
+  private final NDManager manager;
+  private final Set<String> used = ConcurrentHashMap.newKeySet();
+
+  private Weights(String name, Map<String, TensorInfo> tensors, Placement placement) {
+    this.name = name;
+    this.tensors = Collections.unmodifiableMap(tensors);
+    this.placement = placement;
+    this.manager = placement.engine().newBaseManager(placement.device());
+    this.manager.setName("weights:" + name);
+  }
+
+  /**
+   * Opens a model's safetensors checkpoint: {@code model.safetensors.index.json} with its shards,
+   * else {@code model.safetensors}.
+   *
+   * @throws ModelLoadException when the model has neither
+   * @throws CheckpointException when a file is corrupt or the index disagrees with the shards
+   */
+  public static Weights open(ModelSource source, Placement placement) {
+    Optional<Path> index = source.optionalFile("model.safetensors.index.json");
+    if (index.isPresent()) {
+      Map<String, String> weightMap = readIndex(index.get());
+      Map<String, Path> shards = new LinkedHashMap<>();
+      for (String shard : new LinkedHashSet<>(weightMap.values())) {
+        shards.put(shard, source.file(shard));
+      }
+      Map<String, TensorInfo> all = new LinkedHashMap<>();
+      for (Path p : shards.values()) {
+        putAll(all, Safetensors.readHeader(p));
+      }
+      for (Map.Entry<String, String> e : weightMap.entrySet()) {
+        TensorInfo t = all.get(e.getKey());
+        if (t == null || !t.file().equals(shards.get(e.getValue()))) {
+          throw new CheckpointException(index.get() + " places " + e.getKey() + " in " + e.getValue()
+              + " but that shard does not hold it");
+        }
+      }
+      return new Weights(source.id(), all, placement);
+    }
+    Optional<Path> single = source.optionalFile("model.safetensors");
+    if (single.isEmpty()) {
+      throw new ModelLoadException("model " + source.id() + " has no model.safetensors or model.safetensors.index.json");
+    }
+    return open(List.of(single.get()), placement);
+  }
+
+  /** Opens safetensors files as one checkpoint (a key may appear in only one file). */
+  public static Weights open(List<Path> files, Placement placement) {
+    Map<String, TensorInfo> all = new LinkedHashMap<>();
+    for (Path p : files) {
+      putAll(all, Safetensors.readHeader(p));
+    }
+    return new Weights(files.size() == 1 ? files.get(0).toString() : files.toString(), all, placement);
+  }
+
+  /** The manager that owns the weights; batches open sub-managers of it. */
+  public NDManager manager() {
+    return manager;
+  }
+
+  /** Device and dtype. */
+  public Placement placement() {
+    return placement;
+  }
+
+  /** Every key in the checkpoint. */
+  public Set<String> keys() {
+    return tensors.keySet();
+  }
+
+  /** Whether the checkpoint has a key. */
+  public boolean has(String key) {
+    return tensors.containsKey(key);
+  }
+
+  /** Where a tensor lives, or empty. */
+  public Optional<TensorInfo> info(String key) {
+    return Optional.ofNullable(tensors.get(key));
+  }
+
+  /**
+   * The first of the candidate prefixes ({@code "bert."}, {@code "roberta."}) under which the
+   * checkpoint has a key starting with {@code probe} (e.g. {@code "embeddings."}); {@code ""}
+   * when the keys carry no prefix.
+   *
+   * @throws CheckpointException when no candidate (nor the empty prefix) matches
+   */
+  public String basePrefix(String probe, String... candidates) {
+    List<String> all = new ArrayList<>(Arrays.asList(candidates));
+    all.add("");
+    for (String c : all) {
+      String p = c + probe;
+      if (tensors.keySet().stream().anyMatch(k -> k.startsWith(p))) {
+        return c;
+      }
+    }
+    throw new CheckpointException("checkpoint " + name + " has no tensor under " + all.stream()
+        .map(c -> "'" + c + probe + "'").toList() + "; keys start with " + sampleKeys());
+  }
+
+  /**
+   * A tensor in the compute dtype.
+   *
+   * @throws CheckpointException when the key is missing or not a float tensor
+   */
+  public NDArray get(String key) {
+    TensorInfo t = tensors.get(key);
+    if (t == null) {
+      throw new CheckpointException("checkpoint " + name + " has no tensor " + key + nearby(key));
+    }
+    used.add(key);
+    return load(t, placement.dtype());
+  }
+
+  /**
+   * A tensor in the compute dtype, checked against the shape the config implies.
+   *
+   * @throws CheckpointException naming both shapes when they differ
+   */
+  public NDArray get(String key, long... shape) {
+    TensorInfo t = tensors.get(key);
+    if (t != null && !Arrays.equals(t.shape(), shape)) {
+      throw new CheckpointException("tensor " + key + " in " + name + " has shape " + Arrays.toString(t.shape())
+          + " but the config implies " + Arrays.toString(shape));
+    }
+    return get(key);
+  }
+
+  /** A tensor if present (recorded as used), else empty. */
+  public Optional<NDArray> optional(String key) {
+    return has(key) ? Optional.of(get(key)) : Optional.empty();
+  }
+
+  /** A tensor always in fp32 (for buffers and values computed once, such as norms of tables). */
+  public NDArray getFloat32(String key) {
+    TensorInfo t = tensors.get(key);
+    if (t == null) {
+      throw new CheckpointException("checkpoint " + name + " has no tensor " + key + nearby(key));
+    }
+    used.add(key);
+    return load(t, DataType.FLOAT32);
+  }
+
+  /** Marks keys as deliberately unused (buffers, heads the model does not run). */
+  public void ignore(Predicate<String> keys) {
+    tensors.keySet().stream().filter(keys).forEach(used::add);
+  }
+
+  /**
+   * Fails when the checkpoint holds tensors no block asked for: they mean the architecture or the
+   * config does not match the file.
+   *
+   * @throws CheckpointException listing the unused keys
+   */
+  public void checkAllUsed() {
+    Set<String> unused = new TreeSet<>(tensors.keySet());
+    unused.removeAll(used);
+    if (!unused.isEmpty()) {
+      List<String> list = new ArrayList<>(unused);
+      throw new CheckpointException("checkpoint " + name + " has " + unused.size()
+          + " tensor(s) the model does not use (config and weights disagree?): "
+          + (list.size() > 20 ? list.subList(0, 20) + " ..." : list));
+    }
+  }
+
+  /** A zero vector of the compute dtype (e.g. the bias of a bias-free LayerNorm). */
+  public NDArray zeros(long size) {
+    return manager.zeros(new Shape(size), placement.dtype());
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Weights[" + name + ", " + tensors.size() + " tensors, " + placement.deviceName() + "/" + placement.dtypeName() + "]";
+  }
+
+  private NDArray load(TensorInfo t, DataType target) {
+    if (!t.type().isWeightType()) {
+      throw new CheckpointException("tensor " + t.name() + " in " + name + " is " + t.type()
+          + "; weights must be F32, F16 or BF16");
+    }
+    Shape shape = new Shape(t.shape());
+    ByteBuffer bytes = Safetensors.map(t);
+    boolean gpu = placement.device().isGpu();
+    NDArray array;
+    if (t.type() == TensorType.F32 && t.offset() % 4 == 0) {
+      array = manager.create(bytes, shape, DataType.FLOAT32);
+    } else if (t.type() == TensorType.F16 && gpu && target == DataType.FLOAT16) {
+      array = manager.create(bytes, shape, DataType.FLOAT16);
+    } else {
+      array = manager.create(toFloat32(t, bytes), shape, DataType.FLOAT32);
+    }
+    array.setName(t.name());
+    if (target != DataType.FLOAT32 && array.getDataType() != target) {
+      if (!gpu) {
+        throw new IllegalStateException("half precision on the CPU must have been widened by Placement");
+      }
+      NDArray narrowed = array.toType(target, false);
+      array.close();
+      array = narrowed;
+    }
+    return array;
+  }
+
+  /** Widens F32 (unaligned), F16 or BF16 bytes to a direct little-endian F32 buffer. */
+  static ByteBuffer toFloat32(TensorInfo t, ByteBuffer src) {
+    int n = Math.toIntExact(t.size());
+    ByteBuffer out = ByteBuffer.allocateDirect(Math.multiplyExact(n, 4)).order(ByteOrder.nativeOrder());
+    FloatBuffer f = out.asFloatBuffer();
+    switch (t.type()) {
+      case F32 -> {
+        FloatBuffer in = src.asFloatBuffer();
+        for (int i = 0; i < n; i++) {
+          f.put(i, in.get(i));
+        }
+      }
+      case BF16 -> {
+        for (int i = 0; i < n; i++) {
+          f.put(i, Float.intBitsToFloat((src.getShort(2 * i) & 0xffff) << 16));
+        }
+      }
+      case F16 -> {
+        for (int i = 0; i < n; i++) {
+          f.put(i, halfToFloat(src.getShort(2 * i)));
+        }
+      }
+      default -> throw new IllegalArgumentException(t.type().toString());
+    }
+    return out;
+  }
+
+  /** IEEE 754 binary16 to binary32, subnormals, infinities and NaN included. */
+  static float halfToFloat(short h) {
+    int bits = h & 0xffff;
+    int sign = (bits & 0x8000) << 16;
+    int exp = (bits >>> 10) & 0x1f;
+    int mant = bits & 0x3ff;
+    if (exp == 0x1f) {
+      return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+    }
+    if (exp == 0) {
+      if (mant == 0) {
+        return Float.intBitsToFloat(sign);
+      }
+      float v = mant * 0x1p-24f;
+      return sign != 0 ? -v : v;
+    }
+    return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+  }
+
+  private static void putAll(Map<String, TensorInfo> all, Map<String, TensorInfo> more) {
+    for (TensorInfo t : more.values()) {
+      TensorInfo previous = all.putIfAbsent(t.name(), t);
+      if (previous != null) {
+        throw new CheckpointException("tensor " + t.name() + " appears in both " + previous.file() + " and " + t.file());
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, String> readIndex(Path index) {
+    try {
+      Object o = Json.parse(Files.readString(index, StandardCharsets.UTF_8));
+      if (o instanceof Map<?, ?> m && m.get("weight_map") instanceof Map<?, ?> wm) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : wm.entrySet()) {
+          if (!(e.getValue() instanceof String shard) || shard.contains("..") || shard.startsWith("/")) {
+            throw new CheckpointException(index + " maps " + e.getKey() + " to " + e.getValue() + ", not a shard file name");
+          }
+          out.put((String) e.getKey(), shard);
+        }
+        return out;
+      }
+      throw new CheckpointException(index + " has no weight_map object");
+    } catch (IOException e) {
+      throw new CheckpointException("cannot read " + index + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException(index + " is not valid JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private String sampleKeys() {
+    List<String> keys = new ArrayList<>(new TreeSet<>(tensors.keySet()));
+    return keys.size() > 5 ? keys.subList(0, 5) + " ..." : keys.toString();
+  }
+
+  private String nearby(String key) {
+    String tail = key.substring(key.lastIndexOf('.', key.length() - 8) + 1);
+    List<String> similar = tensors.keySet().stream().filter(k -> k.endsWith(tail)).sorted().limit(3).toList();
+    return similar.isEmpty() ? " (keys start with " + sampleKeys() + ")" : " (similar keys: " + similar + ")";
+  }
+}
