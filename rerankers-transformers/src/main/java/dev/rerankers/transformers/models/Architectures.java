@@ -27,6 +27,10 @@ public final class Architectures {
 
   private static final Map<String, Factory> CLASSIFIERS = classifiers();
 
+  /** The encoder-decoder LM architectures ({@link T5Model}), for the t5 and upr rankers. */
+  private static final List<String> SEQ2SEQ = List.of(
+      "T5ForConditionalGeneration", "MT5ForConditionalGeneration", "T5WithLMHeadModel");
+
   private Architectures() {}
 
   /** The supported {@code architectures} values. */
@@ -54,6 +58,40 @@ public final class Architectures {
     }
   }
 
+  /** The supported encoder-decoder {@code architectures} values. */
+  public static List<String> supportedSeq2Seq() {
+    return SEQ2SEQ;
+  }
+
+  /**
+   * Loads a model's config.json and safetensors weights as a T5-family encoder-decoder with its LM
+   * head.
+   *
+   * @throws ModelLoadException when the architecture is not T5 / mT5 (listing those that are)
+   * @throws dev.rerankers.CheckpointException when the weights do not match the config
+   */
+  public static T5Model loadSeq2Seq(ModelSource source, Placement placement) {
+    ConfigJson config = ConfigJson.read(source.file("config.json"));
+    String arch = config.architectures().stream().filter(SEQ2SEQ::contains).findFirst().orElseGet(() -> {
+      String type = config.modelType();
+      if (config.architectures().isEmpty() && (type.equals("t5") || type.equals("mt5"))) {
+        return type.equals("mt5") ? "MT5ForConditionalGeneration" : "T5ForConditionalGeneration";
+      }
+      throw new ModelLoadException("model " + source.id() + " declares architectures " + config.architectures()
+          + " (model_type '" + type + "'); the t5 and upr rankers run " + String.join(", ", SEQ2SEQ)
+          + (type.equals("umt5") || type.equals("longt5") ? " (" + type + " differs in its attention and is not supported)" : ""));
+    });
+    Weights w = Weights.open(source, placement);
+    try {
+      T5Model model = T5Model.load(w, config, arch);
+      w.checkAllUsed();
+      return model;
+    } catch (RuntimeException e) {
+      w.close();
+      throw e;
+    }
+  }
+
   /**
    * The supported architecture config.json names.
    *
@@ -68,7 +106,9 @@ public final class Architectures {
     }
     throw new ModelLoadException("model " + model + " declares architectures " + archs
         + " (model_type '" + config.modelType() + "'); the transformers backend runs "
-        + String.join(", ", CLASSIFIERS.keySet()));
+        + String.join(", ", CLASSIFIERS.keySet())
+        + (archs.stream().anyMatch(SEQ2SEQ::contains)
+            ? " as cross-encoders; this is a T5 sequence-to-sequence model: use the type 't5' (or 'upr')" : ""));
   }
 
   private static Map<String, Factory> classifiers() {
