@@ -52,6 +52,19 @@ class T5RankerBehaviourTest {
   }
 
   @Test
+  void should_explain_that_pickle_checkpoints_need_converting(@TempDir Path dir) throws IOException {
+    Path src = Fixtures.resource("e2e/t5");
+    for (String f : List.of("config.json", "tokenizer.json", "tokenizer_config.json")) {
+      Files.copy(src.resolve(f), dir.resolve(f));
+    }
+    Files.write(dir.resolve("pytorch_model.bin"), new byte[] {0x50, 0x4b, 3, 4});
+    assertThatThrownBy(() -> Reranker.load("t5:" + dir))
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageContaining("pytorch_model*.bin")
+        .hasMessageContaining("safetensors");
+  }
+
+  @Test
   void should_accept_token_ids_and_reject_unknown_or_identical_tokens() {
     try (Reranker byPiece = Reranker.load(T5);
         Reranker byId = Reranker.load(T5 + "?tokenFalse=3000&tokenTrue=2999")) {

@@ -81,6 +81,14 @@ public final class Architectures {
           + " (model_type '" + type + "'); the t5 and upr rankers run " + String.join(", ", SEQ2SEQ)
           + (type.equals("umt5") || type.equals("longt5") ? " (" + type + " differs in its attention and is not supported)" : ""));
     });
+    List<String> files = source.files();
+    if (!files.contains("model.safetensors") && !files.contains("model.safetensors.index.json")
+        && files.stream().anyMatch(f -> f.startsWith("pytorch_model") && f.endsWith(".bin"))) {
+      throw new ModelLoadException("model " + source.id() + " has only PyTorch pickle weights (pytorch_model*.bin), "
+          + "which this backend does not read: use a safetensors revision (many Hub repos have a safetensors "
+          + "conversion pull request: revision=refs/pr/N), or save it once with save_pretrained(..., "
+          + "safe_serialization=True); see docs/t5.md");
+    }
     Weights w = Weights.open(source, placement);
     try {
       T5Model model = T5Model.load(w, config, arch);
