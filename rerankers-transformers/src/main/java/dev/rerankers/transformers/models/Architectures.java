@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * The sequence-classification architectures this module runs, by the {@code architectures} name
- * in config.json, and the loader that assembles them from a checkpoint.
+ * in config.json, and the loader that assembles them from a checkpoint; likewise the T5-family
+ * encoder-decoders ({@link #loadSeq2Seq}).
  */
 public final class Architectures {
 
@@ -58,11 +59,6 @@ public final class Architectures {
     }
   }
 
-  /** The supported encoder-decoder {@code architectures} values. */
-  public static List<String> supportedSeq2Seq() {
-    return SEQ2SEQ;
-  }
-
   /**
    * Loads a model's config.json and safetensors weights as a T5-family encoder-decoder with its LM
    * head.
@@ -74,7 +70,8 @@ public final class Architectures {
     ConfigJson config = ConfigJson.read(source.file("config.json"));
     String arch = config.architectures().stream().filter(SEQ2SEQ::contains).findFirst().orElseGet(() -> {
       String type = config.modelType();
-      if (config.architectures().isEmpty() && (type.equals("t5") || type.equals("mt5"))) {
+      // transformers' AutoModelForSeq2SeqLM (Python's T5Ranker) goes by model_type alone
+      if (type.equals("t5") || type.equals("mt5")) {
         return type.equals("mt5") ? "MT5ForConditionalGeneration" : "T5ForConditionalGeneration";
       }
       throw new ModelLoadException("model " + source.id() + " declares architectures " + config.architectures()

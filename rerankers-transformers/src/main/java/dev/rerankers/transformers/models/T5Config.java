@@ -72,14 +72,17 @@ public record T5Config(
   }
 
   /**
-   * Reads the fields from config.json. {@code scaleDecoderOutputs} follows transformers 5: for
-   * {@code MT5ForConditionalGeneration} never; for {@code T5ForConditionalGeneration} the config's
+   * Reads the fields from config.json. mT5 is recognised by {@code model_type} "mt5" (the class
+   * transformers' {@code AutoModelForSeq2SeqLM} picks), or by the architecture name when the config
+   * has no {@code model_type}. {@code scaleDecoderOutputs} follows transformers 5: for mT5
+   * ({@code MT5ForConditionalGeneration}) never; for T5 ({@code T5ForConditionalGeneration}) the config's
    * {@code scale_decoder_outputs} when present (transformers 5 writes it), else {@code
    * tie_word_embeddings} unless that is {@code false} (the transformers 4 rule: T5 v1.0 configs
    * leave it out or say true and are scaled; v1.1 / flan-T5 configs say false and are not).
    */
   public static T5Config from(ConfigJson c, String architecture) {
-    boolean mt5 = architecture.startsWith("MT5");
+    String type = c.modelType();
+    boolean mt5 = type.equals("mt5") || type.isEmpty() && architecture.startsWith("MT5");
     boolean scale = !mt5 && (c.has("scale_decoder_outputs")
         ? c.bool("scale_decoder_outputs", true)
         : c.bool("tie_word_embeddings", true));
@@ -87,7 +90,7 @@ public record T5Config(
     int numLayers = c.integer("num_layers", mt5 ? 8 : 6);
     int pad = c.integer("pad_token_id", 0);
     return new T5Config(
-        c.modelType(),
+        type,
         c.integer("vocab_size", mt5 ? 250112 : 32128),
         c.integer("d_model", 512),
         c.integer("d_kv", 64),
