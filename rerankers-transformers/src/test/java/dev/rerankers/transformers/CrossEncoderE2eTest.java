@@ -40,15 +40,15 @@ class CrossEncoderE2eTest {
     return (List<String>) o;
   }
 
-  /** Ranks every case and returns the max |Δscore| against Python's scores. */
+  /**
+   * Ranks every case and returns the max |Δscore| against Python's scores; where Python crashed
+   * (monoBERT on a batch of one pair) the scores of {@code fallback} (the main run) are the reference.
+   */
   static double checkCases(Reranker ranker, List<Map<String, Object>> pythonCases, List<Map<String, Object>> inputs) {
     double max = 0;
     for (int c = 0; c < pythonCases.size(); c++) {
-      Map<String, Object> py = pythonCases.get(c);
       Map<String, Object> in = inputs.get(c);
-      if (py.containsKey("error")) {
-        continue; // Python crashed on this one (monoBERT batch of one pair); checked against the main run
-      }
+      Map<String, Object> py = pythonCases.get(c).containsKey("error") ? in : pythonCases.get(c);
       List<String> docs = strings(in.get("docs"));
       List<String> ids = strings(in.get("doc_ids"));
       RankedResults r = ranker.rank((String) in.get("query"), docs, ids, null);
@@ -81,13 +81,12 @@ class CrossEncoderE2eTest {
       Map<String, Object> kwargs = (Map<String, Object>) variant.get("rerankers_kwargs");
       int batch = ((Number) kwargs.get("batch_size")).intValue();
       try (Reranker ranker = Reranker.load("cross-encoder:" + folder(name) + "?batchSize=" + batch)) {
-        double diff = checkCases(ranker, list(variant.get("cases")), cases);
-        // where Python crashed, the batched run must equal the main run's scores
-        double crashed = checkCases(ranker, cases.subList(0, cases.size()), cases);
-        System.out.printf("e2e %-12s batchSize=%d max|Δscore| = %.3g (Python-crash cases vs main run %.3g)%n",
+        List<Map<String, Object>> pyCases = list(variant.get("cases"));
+        double diff = checkCases(ranker, pyCases, cases);
+        long crashed = pyCases.stream().filter(c -> c.containsKey("error")).count();
+        System.out.printf("e2e %-12s batchSize=%d max|Δscore| = %.3g (%d queries where Python crashed checked against its main run)%n",
             name, batch, diff, crashed);
         assertThat(diff).isLessThanOrEqualTo(TOLERANCE);
-        assertThat(crashed).isLessThanOrEqualTo(TOLERANCE);
       }
     }
   }

@@ -54,7 +54,14 @@ public final class Formats {
     String dtype = spec.option(RerankerSpec.DTYPE).orElse(null);
     return switch (format) {
       case SAFETENSORS -> new NativeLogits(Architectures.loadClassifier(source, Placement.resolve(device, dtype)));
-      default -> throw new ConfigException("format " + format + " is not available yet");
+      case TORCHSCRIPT, ONNX -> {
+        if (dtype != null && !dtype.equals("fp32") && !dtype.equals("auto")) {
+          throw new ConfigException("dtype " + dtype + " applies to safetensors checkpoints; " + format
+              + " exports run in the precision they were exported in");
+        }
+        yield ExportedLogits.load(format, source, device);
+      }
+      default -> throw new ConfigException("unknown format " + format);
     };
   }
 }
