@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * The sequence-classification architectures this module runs, by the {@code architectures} name
- * in config.json, and the loader that assembles them from a checkpoint.
+ * in config.json, and the loader that assembles them from a checkpoint; likewise the T5-family
+ * encoder-decoders ({@link #loadSeq2Seq}).
  */
 public final class Architectures {
 
@@ -26,6 +27,10 @@ public final class Architectures {
   }
 
   private static final Map<String, Factory> CLASSIFIERS = classifiers();
+
+  /** The encoder-decoder LM architectures ({@link T5Model}), for the t5 and upr rankers. */
+  private static final List<String> SEQ2SEQ = List.of(
+      "T5ForConditionalGeneration", "MT5ForConditionalGeneration", "T5WithLMHeadModel");
 
   private Architectures() {}
 
@@ -55,6 +60,44 @@ public final class Architectures {
   }
 
   /**
+   * Loads a model's config.json and safetensors weights as a T5-family encoder-decoder with its LM
+   * head.
+   *
+   * @throws ModelLoadException when the architecture is not T5 / mT5 (listing those that are)
+   * @throws dev.rerankers.CheckpointException when the weights do not match the config
+   */
+  public static T5Model loadSeq2Seq(ModelSource source, Placement placement) {
+    ConfigJson config = ConfigJson.read(source.file("config.json"));
+    String arch = config.architectures().stream().filter(SEQ2SEQ::contains).findFirst().orElseGet(() -> {
+      String type = config.modelType();
+      // transformers' AutoModelForSeq2SeqLM (Python's T5Ranker) goes by model_type alone
+      if (type.equals("t5") || type.equals("mt5")) {
+        return type.equals("mt5") ? "MT5ForConditionalGeneration" : "T5ForConditionalGeneration";
+      }
+      throw new ModelLoadException("model " + source.id() + " declares architectures " + config.architectures()
+          + " (model_type '" + type + "'); the t5 and upr rankers run " + String.join(", ", SEQ2SEQ)
+          + (type.equals("umt5") || type.equals("longt5") ? " (" + type + " differs in its attention and is not supported)" : ""));
+    });
+    List<String> files = source.files();
+    if (!files.contains("model.safetensors") && !files.contains("model.safetensors.index.json")
+        && files.stream().anyMatch(f -> f.startsWith("pytorch_model") && f.endsWith(".bin"))) {
+      throw new ModelLoadException("model " + source.id() + " has only PyTorch pickle weights (pytorch_model*.bin), "
+          + "which this backend does not read: use a safetensors revision (many Hub repos have a safetensors "
+          + "conversion pull request: revision=refs/pr/N), or save it once with save_pretrained(..., "
+          + "safe_serialization=True); see docs/t5.md");
+    }
+    Weights w = Weights.open(source, placement);
+    try {
+      T5Model model = T5Model.load(w, config, arch);
+      w.checkAllUsed();
+      return model;
+    } catch (RuntimeException e) {
+      w.close();
+      throw e;
+    }
+  }
+
+  /**
    * The supported architecture config.json names.
    *
    * @throws ModelLoadException listing the supported ones otherwise
@@ -68,7 +111,9 @@ public final class Architectures {
     }
     throw new ModelLoadException("model " + model + " declares architectures " + archs
         + " (model_type '" + config.modelType() + "'); the transformers backend runs "
-        + String.join(", ", CLASSIFIERS.keySet()));
+        + String.join(", ", CLASSIFIERS.keySet())
+        + (archs.stream().anyMatch(SEQ2SEQ::contains)
+            ? " as cross-encoders; this is a T5 sequence-to-sequence model: use the type 't5' (or 'upr')" : ""));
   }
 
   private static Map<String, Factory> classifiers() {
