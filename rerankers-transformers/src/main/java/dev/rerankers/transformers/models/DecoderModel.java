@@ -157,7 +157,9 @@ public final class DecoderModel {
     NDArray h = embed(inputIds);
     Context ctx = context(attentionMask);
     for (int i = 0; i < count; i++) {
-      h = layer(i, h, ctx);
+      NDArray next = layer(i, h, ctx);
+      h.close(); // a layer's input is not needed once its output exists: keeps one hidden state alive, not L
+      h = next;
     }
     return norm(h);
   }
