@@ -1,6 +1,10 @@
 package dev.rerankers.transformers.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.rerankers.ConfigException;
 
@@ -11,11 +15,15 @@ import dev.rerankers.ConfigException;
  * k_proj}, {@code v_proj}, {@code o_proj}, optionally per-head {@code q_norm}/{@code k_norm}
  * (Qwen3). Rotary embeddings on queries and keys, key/value heads repeated to the query heads,
  * {@code softmax(q kᵀ · scale [soft-capped] + mask) v} with the softmax in fp32, then {@code
- * o_proj}.
+ * o_proj}. Long inputs are attended in blocks of query rows so the [B, H, rows, L] score tensor
+ * stays near 16 MB (rows are independent; the result is the same).
  *
  * <p>Immutable; safe to call from several threads.
  */
 public final class GroupedQueryAttention {
+  /** Score elements per query block (16 MB in fp32): longer inputs are attended block by block. */
+  private static final long BLOCK_ELEMENTS = 4L << 20;
+
   private final Linear query;
   private final Linear key;
   private final Linear value;
@@ -97,12 +105,20 @@ public final class GroupedQueryAttention {
     q = Rotary.apply(q.transpose(0, 2, 1, 3), cos, sin);
     k = repeatKv(Rotary.apply(k.transpose(0, 2, 1, 3), cos, sin));
     v = repeatKv(v.transpose(0, 2, 1, 3));
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale);
-    if (softcap > 0) {
-      scores = scores.div(softcap).tanh().mul(softcap);
+    NDArray keysT = k.transpose(0, 1, 3, 2);
+    long rows = Math.max(1, BLOCK_ELEMENTS / Math.max(1, b * heads * len));
+    if (rows >= len) {
+      return output.forward(Attention.mergeHeads(attend(q, keysT, v, additiveMask)));
     }
-    NDArray weights = Attention.softmax(scores, additiveMask, q.getDataType());
-    return output.forward(Attention.mergeHeads(weights.matMul(v)));
+    // long inputs: queries in blocks, so the [B, H, rows, L] scores stay small (rows are independent)
+    NDList blocks = new NDList();
+    for (long r = 0; r < len; r += rows) {
+      NDIndex index = new NDIndex(":, :, {}:{}, :", r, Math.min(len, r + rows));
+      blocks.add(attend(q.get(index), keysT, v, additiveMask.get(index)));
+    }
+    NDArray context = NDArrays.concat(blocks, 2);
+    blocks.close();
+    return output.forward(Attention.mergeHeads(context));
   }
 
   /** Query heads. */
@@ -113,6 +129,36 @@ public final class GroupedQueryAttention {
   /** Key/value heads. */
   public int kvHeads() {
     return kvHeads;
+  }
+
+  /** {@code softmax(q kᵀ · scale [capped] + mask) v} for a block of query rows. */
+  private NDArray attend(NDArray q, NDArray keysT, NDArray v, NDArray mask) {
+    // the scores are the big tensors: scaled, capped and masked in place, each new one freed as
+    // soon as the next exists
+    NDArray scores = q.matMul(keysT);
+    scores.muli(scale);
+    if (softcap > 0) {
+      scores.divi(softcap);
+      NDArray capped = scores.tanh();
+      scores.close();
+      scores = capped.muli(softcap);
+    }
+    scores.addi(mask);
+    NDArray weights;
+    if (scores.getDataType() != DataType.FLOAT32) {
+      NDArray wide = scores.toType(DataType.FLOAT32, false);
+      scores.close();
+      NDArray soft = wide.softmax(-1);
+      wide.close();
+      weights = soft.toType(q.getDataType(), false);
+      soft.close();
+    } else {
+      weights = scores.softmax(-1);
+      scores.close();
+    }
+    NDArray context = weights.matMul(v);
+    weights.close();
+    return context;
   }
 
   /** [B, kv, L, d] → [B, heads, L, d], each key/value head repeated for its group of query heads. */
