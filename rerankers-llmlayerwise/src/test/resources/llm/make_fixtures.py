@@ -85,10 +85,14 @@ def make_tokenizer(folder, kind):
                "pad_token": "<|endoftext|>", "unk_token": "<|endoftext|>", "model_max_length": 8192,
                "padding_side": "right"}
     else:  # qwen3: yes/no as plain vocabulary entries (Qwen3 has them), <think> tags as added tokens
-        tj["model"]["vocab"]["yes"] = nxt
-        nxt += 1
-        tj["model"]["vocab"]["no"] = nxt
-        nxt += 1
+        # the model vocabulary must stay contiguous (tokenizers renumbers added tokens otherwise):
+        # yes/no take 3000/3001 and the existing added tokens move up by two
+        vocab = tj["model"]["vocab"]
+        assert len(vocab) == 3000 and max(vocab.values()) == 2999
+        vocab["yes"], vocab["no"] = 3000, 3001
+        for a in added:
+            a["id"] += 2
+        nxt += 2
         add("<think>", False)
         add("</think>", False)
         cfg = {"tokenizer_class": "Qwen2Tokenizer", "bos_token": None, "eos_token": "<|im_end|>",
