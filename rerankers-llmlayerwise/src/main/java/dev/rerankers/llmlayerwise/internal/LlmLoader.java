@@ -71,6 +71,7 @@ public final class LlmLoader {
         dc.maxPositionEmbeddings());
     long pos = firstId(encoder, "1", spec.model());
     long neg = firstId(encoder, "0", spec.model());
+    DirectMemory.check(source, placement, k -> true, spec.model());
     CausalLm lm = CausalLm.load(source, placement);
     return new LlmScorer(spec.type(), spec.model(), tokenizer, recipe,
         new TokenScoreModel(lm, architecture(config), TokenScoreModel.Rule.DIFFERENCE, "logit(\"1\") - logit(\"0\")",
@@ -83,6 +84,7 @@ public final class LlmLoader {
     Qwen3Prompt recipe = new Qwen3Prompt(encoder, spec.option(LlmProvider.INSTRUCTION).orElse(null), maxLength(spec, 8192));
     long yes = vocabId(encoder, "yes", spec.model());
     long no = vocabId(encoder, "no", spec.model());
+    DirectMemory.check(source, placement, k -> true, spec.model());
     CausalLm lm = CausalLm.load(source, placement);
     return new LlmScorer(spec.type(), spec.model(), tokenizer, recipe,
         new TokenScoreModel(lm, architecture(config), TokenScoreModel.Rule.PROBABILITY, "P(yes) = softmax(no, yes)[yes]",
@@ -105,6 +107,7 @@ public final class LlmLoader {
         }
       }
       long yes = firstId(encoder, "Yes", spec.model());
+      DirectMemory.check(source, placement, k -> true, spec.model());
       CausalLm lm = CausalLm.load(source, placement);
       return new LlmScorer(spec.type(), spec.model(), tokenizer, recipe,
           new TokenScoreModel(lm, architecture(config), TokenScoreModel.Rule.LOGIT, "logit(\"Yes\")", yes), batchSize);
@@ -140,6 +143,8 @@ public final class LlmLoader {
           + "model, not of " + spec.model());
     }
     boolean stop = spec.booleanOption(LlmProvider.STOP_AT_CUTOFF, true);
+    int run = stop ? cutoff : layers;
+    DirectMemory.check(source, placement, k -> !k.startsWith("lm_head.") && layerOf(k) < run, spec.model());
     Weights w = Weights.open(source, placement);
     try {
       DecoderModel decoder = stop ? DecoderModel.loadFirst(w, "model.", dc, cutoff) : DecoderModel.load(w, "model.", dc);
@@ -251,6 +256,20 @@ public final class LlmLoader {
           + "the 'yes' and 'no' tokens)");
     }
     return id.getAsLong();
+  }
+
+  /** The layer index of a {@code model.layers.N.} key, else -1. */
+  static int layerOf(String key) {
+    String p = "model.layers.";
+    if (!key.startsWith(p)) {
+      return -1;
+    }
+    int end = key.indexOf('.', p.length());
+    try {
+      return Integer.parseInt(key.substring(p.length(), end));
+    } catch (RuntimeException e) {
+      return -1;
+    }
   }
 
   private static String architecture(ConfigJson config) {
