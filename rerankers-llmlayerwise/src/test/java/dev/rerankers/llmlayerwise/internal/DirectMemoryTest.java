@@ -24,7 +24,7 @@ class DirectMemoryTest {
     long bytes = elements * bytesPerElement;
     String json = "{\"model.embed_tokens.weight\":{\"dtype\":\"" + dtype + "\",\"shape\":[" + elements
         + "],\"data_offsets\":[0," + bytes + "]}}";
-    byte[] header = json.getBytes(StandardCharsets.UTF_8);
+    byte[] header = (json + " ".repeat((8 - json.length() % 8) % 8)).getBytes(StandardCharsets.UTF_8);
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
       f.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
       f.write(header);
