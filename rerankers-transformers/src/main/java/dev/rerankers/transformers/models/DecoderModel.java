@@ -124,12 +124,22 @@ public final class DecoderModel {
    */
   public Context context(NDArray attentionMask) {
     int len = Math.toIntExact(attentionMask.getShape().get(1));
+    NDList rope = config.rope().tables(attentionMask.getManager(), len, dtype);
+    return context(attentionMask, rope.get(0), rope.get(1));
+  }
+
+  /**
+   * The per-batch masks for a [B, L] attention mask with rotary tables made by the caller (e.g.
+   * Qwen2-VL's multimodal rotary positions): {@code cos}/{@code sin} of shape [L, headDim] or [B,
+   * 1, L, headDim], in the compute dtype. With {@link #layer} and {@link #norm} this runs the
+   * decoder on embeddings the caller assembled (text and image tokens).
+   */
+  public Context context(NDArray attentionMask, NDArray cos, NDArray sin) {
     Map<Integer, NDArray> masks = new HashMap<>();
     for (int w : new LinkedHashSet<>(config.slidingWindows())) {
       masks.put(w, CausalMask.of(attentionMask, w, dtype));
     }
-    NDList rope = config.rope().tables(attentionMask.getManager(), len, dtype);
-    return new Context(masks, rope.get(0), rope.get(1));
+    return new Context(masks, cos, sin);
   }
 
   /** Runs layer {@code index} on {@code h} [B, L, hidden]; its intermediates are freed on return. */
