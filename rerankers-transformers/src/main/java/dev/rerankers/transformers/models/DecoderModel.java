@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A decoder-only transformer (transformers' {@code GemmaModel}, {@code Gemma2Model}, {@code
@@ -172,11 +171,6 @@ public final class DecoderModel {
       h = next;
     }
     return norm(h);
-  }
-
-  /** The window sizes the layers use (0 = full attention). */
-  public Set<Integer> windows() {
-    return new LinkedHashSet<>(config.slidingWindows());
   }
 
   /** Masks and rotary tables shared by the layers of one batch; arrays in the batch's manager. */
