@@ -12,11 +12,14 @@ public final class RmsNorm {
   private final NDArray weight;
   private final float eps;
   private final boolean offsetOne;
+  private final NDArray onePlusWeight;
 
   private RmsNorm(NDArray weight, float eps, boolean offsetOne) {
     this.weight = weight;
     this.eps = eps;
     this.offsetOne = offsetOne;
+    // (1 + w) in fp32, computed once at load in the weights' manager (not per call)
+    this.onePlusWeight = offsetOne ? weight.toType(DataType.FLOAT32, false).add(1f) : null;
   }
 
   /** Loads {@code prefix.weight} [dim]. */
@@ -31,7 +34,7 @@ public final class RmsNorm {
     NDArray normed = f.mul(f.square().mean(new int[] {-1}, true).add(eps).sqrt().pow(-1));
     NDArray scaled;
     if (offsetOne) {
-      scaled = normed.mul(weight.toType(DataType.FLOAT32, false).add(1f));
+      scaled = normed.mul(onePlusWeight);
       return scaled.toType(type, false);
     }
     return normed.toType(type, false).mul(weight);
