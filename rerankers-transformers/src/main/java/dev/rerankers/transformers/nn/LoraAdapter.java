@@ -140,6 +140,11 @@ public final class LoraAdapter implements AutoCloseable {
     return Optional.ofNullable(baseModel);
   }
 
+  /** {@code revision}: the base model's revision the adapter was trained on, if the config names one. */
+  public Optional<String> baseRevision() {
+    return config.get("revision") instanceof String s && !s.isBlank() ? Optional.of(s) : Optional.empty();
+  }
+
   /** The adapted modules, sorted by name. */
   public List<Module> modules() {
     return modules;
