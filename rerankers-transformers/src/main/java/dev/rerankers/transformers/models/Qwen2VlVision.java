@@ -49,9 +49,11 @@ public final class Qwen2VlVision {
   private final Linear mergerOut;
   private final float[] invFreq;
   private final DataType dtype;
+  private final long scoreBudget;
 
-  private Qwen2VlVision(Weights w, String p, Qwen2VlConfig.Vision c) {
+  private Qwen2VlVision(Weights w, String p, Qwen2VlConfig.Vision c, long scoreBudget) {
     this.config = c;
+    this.scoreBudget = scoreBudget;
     this.dtype = w.placement().dtype();
     long e = c.embedDim();
     NDArray conv = w.get(p + "patch_embed.proj.weight", e, c.inChannels(), c.temporalPatchSize(), c.patchSize(),
@@ -78,7 +80,15 @@ public final class Qwen2VlVision {
 
   /** Loads the tower under {@code prefix}. */
   public static Qwen2VlVision load(Weights w, String prefix, Qwen2VlConfig.Vision config) {
-    return new Qwen2VlVision(w, prefix, config);
+    return new Qwen2VlVision(w, prefix, config, SCORE_BUDGET);
+  }
+
+  /** Loads the tower with another attention-score budget (tests force small query blocks). */
+  static Qwen2VlVision load(Weights w, String prefix, Qwen2VlConfig.Vision config, long scoreBudget) {
+    if (scoreBudget < 1) {
+      throw new IllegalArgumentException("score budget must be positive, got " + scoreBudget);
+    }
+    return new Qwen2VlVision(w, prefix, config, scoreBudget);
   }
 
   /** The config. */
@@ -113,7 +123,7 @@ public final class Qwen2VlVision {
       input.close();
     }
     for (Block block : blocks) {
-      NDArray next = Scope.run(x, y -> block.forward(y, cos, sin, t, frame), cos, sin);
+      NDArray next = Scope.run(x, y -> block.forward(y, cos, sin, t, frame, scoreBudget), cos, sin);
       x.close();
       x = next;
     }
@@ -202,13 +212,13 @@ public final class Qwen2VlVision {
       scale = (float) Math.pow(headDim, -0.5);
     }
 
-    NDArray forward(NDArray x, NDArray cos, NDArray sin, int frames, int frame) {
-      NDArray h = x.add(attention(norm1.forward(x), cos, sin, frames, frame));
+    NDArray forward(NDArray x, NDArray cos, NDArray sin, int frames, int frame, long budget) {
+      NDArray h = x.add(attention(norm1.forward(x), cos, sin, frames, frame, budget));
       return h.add(fc2.forward(act.apply(fc1.forward(norm2.forward(h)))));
     }
 
     /** Full attention within each frame: [n, e] → [n, e]. */
-    private NDArray attention(NDArray x, NDArray cos, NDArray sin, int frames, int frame) {
+    private NDArray attention(NDArray x, NDArray cos, NDArray sin, int frames, int frame, long budget) {
       long n = x.getShape().get(0);
       // [n, 3, heads, d] → [3, heads, n, d]
       NDArray qkvs = qkv.forward(x).reshape(n, 3, heads, headDim).transpose(1, 2, 0, 3);
@@ -220,7 +230,7 @@ public final class Qwen2VlVision {
         long start = (long) f * frame;
         NDArray kf = k.get(new NDIndex(":, {}:{}", start, start + frame));
         NDArray vf = v.get(new NDIndex(":, {}:{}", start, start + frame));
-        long rows = Math.max(1, Math.min(frame, SCORE_BUDGET / ((long) heads * frame)));
+        long rows = Math.max(1, Math.min(frame, budget / ((long) heads * frame)));
         for (long r = 0; r < frame; r += rows) {
           long end = Math.min(frame, r + rows);
           NDArray qf = q.get(new NDIndex(":, {}:{}", start + r, start + end));

@@ -117,4 +117,26 @@ class Qwen2VlGoldenParityTest {
       assertThat(dHidden).isLessThanOrEqualTo(TOLERANCE);
     }
   }
+
+  @Test
+  void should_give_the_same_image_embeddings_when_attention_runs_in_small_query_blocks() {
+    Path dir = Fixtures.resource("golden/Qwen2VLForConditionalGeneration");
+    Map<String, Object> expected = Fixtures.json(dir.resolve("expected.json"));
+    float[] pixels = Fixtures.floats(map(expected.get("inputs")).get("pixel_values"));
+    float[] want = Fixtures.floats(map(expected.get("outputs")).get("image_embeds"));
+    Qwen2VlConfig config = Qwen2VlConfig.read(dir.resolve("config.json"));
+    try (dev.rerankers.transformers.nn.Weights w = dev.rerankers.transformers.nn.Weights.open(ModelSource.local(dir),
+            Placement.cpu());
+        NDManager batch = Placement.pytorch().newBaseManager()) {
+      // 2 heads x 24 patches: a budget of 100 scores gives blocks of 2 query rows (12 blocks per image)
+      Qwen2VlVision vision = Qwen2VlVision.load(w, "visual.", config.vision(), 100);
+      int n = 24 * config.vision().patchValues();
+      float[] first = vision.forward(batch.create(Arrays.copyOfRange(pixels, 0, n), new Shape(24, 96)), 1, 4, 6)
+          .toFloatArray();
+      double d = Fixtures.maxAbsDiff(first, Arrays.copyOfRange(want, 0, first.length));
+      System.out.printf("golden Qwen2-VL vision in 2-row query blocks: max|Δ image_embeds| = %.3g (tolerance %.0e)%n",
+          d, TOLERANCE);
+      assertThat(d).isLessThanOrEqualTo(TOLERANCE);
+    }
+  }
 }
