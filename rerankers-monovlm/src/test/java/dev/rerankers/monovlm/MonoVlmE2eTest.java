@@ -88,6 +88,27 @@ class MonoVlmE2eTest {
   }
 
   @Test
+  void should_score_the_same_from_several_threads_at_once() throws Exception {
+    List<Document> docs = documents(List.of("a.png", "b.png", "c.png", "d.jpg"));
+    RankedResults alone = base.rankDocuments("threads", docs);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+    try {
+      List<java.util.concurrent.Future<RankedResults>> futures = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        futures.add(pool.submit(() -> base.rankDocuments("threads", docs)));
+      }
+      for (java.util.concurrent.Future<RankedResults> f : futures) {
+        RankedResults r = f.get();
+        for (Result res : alone) {
+          assertThat(r.scoreOf(res.id()).orElseThrow()).isCloseTo(res.score(), org.assertj.core.data.Offset.offset(1e-6));
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void should_score_by_the_true_logit_with_returnLogits() throws IOException {
     int trueId = ((Number) expected.get("token_true_id")).intValue();
     Map<String, Object> first = Fixture.maps(Fixture.map(expected.get("rerankers")).get("base")).get(0);
