@@ -9,8 +9,10 @@ import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -80,7 +82,7 @@ public final class ImageDecoder {
             + " whose pixel data cannot be decoded (" + e.getMessage() + "): the file is corrupt or truncated", e);
       }
       for (String w : warnings) {
-        String lower = w.toLowerCase(java.util.Locale.ROOT);
+        String lower = w.toLowerCase(Locale.ROOT);
         if (lower.contains("premature end") || lower.contains("truncat")) {
           throw new IllegalArgumentException(what + " is a truncated " + label(format) + " (" + w + ")");
         }
@@ -95,7 +97,7 @@ public final class ImageDecoder {
 
   /** {@code "png"} or {@code "jpeg"} from the signature. */
   static String format(byte[] data, String what) {
-    if (data.length >= PNG.length && java.util.Arrays.equals(data, 0, PNG.length, PNG, 0, PNG.length)) {
+    if (data.length >= PNG.length && Arrays.equals(data, 0, PNG.length, PNG, 0, PNG.length)) {
       return "png";
     }
     if (data.length >= 3 && (data[0] & 0xff) == 0xff && (data[1] & 0xff) == 0xd8 && (data[2] & 0xff) == 0xff) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -52,7 +53,7 @@ public record ImageProcessorConfig(long minPixels, long maxPixels, int patchSize
     }
     for (float s : std) {
       if (!(s > 0)) {
-        throw new ConfigException("image_std values must be positive, got " + java.util.Arrays.toString(std));
+        throw new ConfigException("image_std values must be positive, got " + Arrays.toString(std));
       }
     }
     mean = mean.clone();

@@ -14,6 +14,7 @@ import dev.rerankers.transformers.nn.LoraAdapter;
 import dev.rerankers.transformers.nn.Placement;
 import dev.rerankers.transformers.nn.Weights;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -178,7 +179,7 @@ public final class MonoVlmLoader {
         if (Files.isDirectory(relative)) {
           return ModelSource.local(relative);
         }
-      } catch (java.nio.file.InvalidPathException e) {
+      } catch (InvalidPathException e) {
         // not a path: a Hub id
       }
     }

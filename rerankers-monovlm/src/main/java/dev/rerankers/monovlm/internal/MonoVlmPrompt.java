@@ -2,6 +2,7 @@ package dev.rerankers.monovlm.internal;
 
 import dev.rerankers.ConfigException;
 import dev.rerankers.tokenizers.HfTokenizer;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -80,14 +81,14 @@ public final class MonoVlmPrompt {
     if (at < 0) {
       throw new IllegalStateException("the tokenizer does not map " + IMAGE_PAD + " to id " + imagePadId);
     }
-    return new long[][] {java.util.Arrays.copyOfRange(ids, 0, at), java.util.Arrays.copyOfRange(ids, at + 1, ids.length)};
+    return new long[][] {Arrays.copyOfRange(ids, 0, at), Arrays.copyOfRange(ids, at + 1, ids.length)};
   }
 
   /** {@code before + [<|image_pad|>] × imageTokens + after}. */
   public long[] ids(long[][] parts, int imageTokens) {
     long[] out = new long[parts[0].length + imageTokens + parts[1].length];
     System.arraycopy(parts[0], 0, out, 0, parts[0].length);
-    java.util.Arrays.fill(out, parts[0].length, parts[0].length + imageTokens, imagePadId);
+    Arrays.fill(out, parts[0].length, parts[0].length + imageTokens, imagePadId);
     System.arraycopy(parts[1], 0, out, parts[0].length + imageTokens, parts[1].length);
     return out;
   }

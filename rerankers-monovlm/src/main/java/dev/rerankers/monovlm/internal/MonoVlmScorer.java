@@ -12,6 +12,7 @@ import dev.rerankers.tokenizers.HfTokenizer;
 import dev.rerankers.transformers.models.CausalLm;
 import dev.rerankers.transformers.models.Qwen2VlModel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -102,11 +103,11 @@ public final class MonoVlmScorer implements Scorer {
     long[] ids = new long[rows.size() * len];
     long[] mask = new long[ids.length];
     long[] last = new long[rows.size()];
-    java.util.Arrays.fill(ids, tokenizer.padId());
+    Arrays.fill(ids, tokenizer.padId());
     for (int r = 0; r < rows.size(); r++) {
       long[] row = rows.get(r);
       System.arraycopy(row, 0, ids, r * len, row.length);
-      java.util.Arrays.fill(mask, r * len, r * len + row.length, 1L);
+      Arrays.fill(mask, r * len, r * len + row.length, 1L);
       last[r] = row.length - 1;
     }
     try (NDManager batch = model.weights().manager().newSubManager()) {

@@ -13,6 +13,7 @@ import dev.rerankers.transformers.nn.MultimodalRotary;
 import dev.rerankers.transformers.nn.Placement;
 import dev.rerankers.transformers.nn.Weights;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -160,8 +161,8 @@ public final class Qwen2VlModel implements AutoCloseable {
     int next = 0;
     for (int r = 0; r < batch.rows(); r++) {
       int from = r * batch.length();
-      long[] ids = java.util.Arrays.copyOfRange(batch.inputIds(), from, from + batch.length());
-      long[] mask = java.util.Arrays.copyOfRange(batch.attentionMask(), from, from + batch.length());
+      long[] ids = Arrays.copyOfRange(batch.inputIds(), from, from + batch.length());
+      long[] mask = Arrays.copyOfRange(batch.attentionMask(), from, from + batch.length());
       int count = 0;
       for (int i = 0; i < ids.length; i++) {
         if (mask[i] != 0 && ids[i] == image) {

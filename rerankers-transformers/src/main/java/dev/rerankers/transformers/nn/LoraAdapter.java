@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -165,9 +166,9 @@ public final class LoraAdapter implements AutoCloseable {
       long[] b = weights.info(m.bKey()).orElseThrow().shape();
       long[] w = base.info(key).orElseThrow().shape();
       if (w.length != 2 || b[0] != w[transpose ? 1 : 0] || a[1] != w[transpose ? 0 : 1]) {
-        throw new CheckpointException("adapter " + id + " adapts " + m.name() + " with lora_B " + java.util.Arrays.toString(b)
-            + " and lora_A " + java.util.Arrays.toString(a) + " but the base weight " + key + " has shape "
-            + java.util.Arrays.toString(w));
+        throw new CheckpointException("adapter " + id + " adapts " + m.name() + " with lora_B " + Arrays.toString(b)
+            + " and lora_A " + Arrays.toString(a) + " but the base weight " + key + " has shape "
+            + Arrays.toString(w));
       }
       float scale = (float) m.scale();
       base.addDelta(key, manager -> {
@@ -281,8 +282,8 @@ public final class LoraAdapter implements AutoCloseable {
       long[] aShape = w.info(e.getValue()).orElseThrow().shape();
       long[] bShape = w.info(bKeys.get(module)).orElseThrow().shape();
       if (aShape.length != 2 || bShape.length != 2 || aShape[0] != rank || bShape[1] != rank) {
-        throw new CheckpointException(where + ": module " + module + " has lora_A " + java.util.Arrays.toString(aShape)
-            + " and lora_B " + java.util.Arrays.toString(bShape) + " but its rank is " + rank);
+        throw new CheckpointException(where + ": module " + module + " has lora_A " + Arrays.toString(aShape)
+            + " and lora_B " + Arrays.toString(bShape) + " but its rank is " + rank);
       }
       double scale = rslora ? a / Math.sqrt(rank) : a / rank;
       out.add(new Module(module, e.getValue(), bKeys.get(module), rank, scale));
