@@ -16,6 +16,7 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes PNG and JPEG bytes with the JDK's ImageIO into 8-bit RGB, as PIL's {@code
@@ -54,7 +55,8 @@ public final class ImageDecoder {
     ImageReader reader = readers.next();
     List<String> warnings = new ArrayList<>();
     reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
+    // in memory: ImageIO.createImageInputStream would spill to temporary files (ImageIO's disk cache)
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
       reader.setInput(in, true, true);
       int width;
       int height;
