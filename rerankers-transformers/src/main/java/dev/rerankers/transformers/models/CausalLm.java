@@ -57,7 +57,15 @@ public final class CausalLm implements AutoCloseable {
 
   /** Builds the model from opened weights (the caller checks unused keys and owns closing). */
   public static CausalLm load(Weights w, DecoderConfig config) {
-    String base = w.basePrefix("embed_tokens.", "model.");
+    return load(w, config, w.basePrefix("embed_tokens.", "model."));
+  }
+
+  /**
+   * Builds the model from opened weights with the decoder under {@code base} (e.g. {@code
+   * "model.language_model."} in a multimodal checkpoint); the LM head is {@code lm_head.weight}
+   * or, tied, the embeddings. The caller checks unused keys and owns closing.
+   */
+  public static CausalLm load(Weights w, DecoderConfig config, String base) {
     DecoderModel decoder = DecoderModel.load(w, base, config);
     NDArray head;
     if (config.tieWordEmbeddings()) {

@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -50,6 +51,8 @@ public final class Weights implements AutoCloseable {
   private final Placement placement;
   private final NDManager manager;
   private final Set<String> used = ConcurrentHashMap.newKeySet();
+  private final Map<String, Function<NDManager, NDArray>> deltas = new ConcurrentHashMap<>();
+  private final Set<String> appliedDeltas = ConcurrentHashMap.newKeySet();
 
   private Weights(String name, Map<String, TensorInfo> tensors, Placement placement) {
     this.name = name;
@@ -213,6 +216,31 @@ public final class Weights implements AutoCloseable {
     }
   }
 
+  /**
+   * Registers an update added to a tensor whenever a block loads it: {@link #get} then returns
+   * {@code tensor + delta}, summed in fp32 and cast to the compute dtype once. LoRA adapters
+   * merge their {@code scale · B · A} into the base weights this way, at load time. The function
+   * gets this checkpoint's manager and returns an array of the tensor's shape (any float dtype,
+   * any manager; it is closed after the sum).
+   *
+   * @throws CheckpointException when the checkpoint has no such tensor or it already has an update
+   */
+  public void addDelta(String key, Function<NDManager, NDArray> delta) {
+    if (!tensors.containsKey(key)) {
+      throw new CheckpointException("checkpoint " + name + " has no tensor " + key + " to update" + nearby(key));
+    }
+    if (deltas.putIfAbsent(key, delta) != null) {
+      throw new CheckpointException("tensor " + key + " of " + name + " already has an update registered");
+    }
+  }
+
+  /** The keys with a registered update that no block has loaded yet (sorted). */
+  public Set<String> pendingDeltas() {
+    Set<String> pending = new TreeSet<>(deltas.keySet());
+    pending.removeAll(appliedDeltas);
+    return pending;
+  }
+
   /** A zero vector of the compute dtype (e.g. the bias of a bias-free LayerNorm). */
   public NDArray zeros(long size) {
     return manager.zeros(new Shape(size), placement.dtype());
@@ -229,6 +257,35 @@ public final class Weights implements AutoCloseable {
   }
 
   private NDArray load(TensorInfo t, DataType target) {
+    Function<NDManager, NDArray> delta = deltas.get(t.name());
+    return delta == null ? loadStored(t, target) : loadUpdated(t, target, delta);
+  }
+
+  /** The stored tensor plus its registered update, summed in fp32. */
+  private NDArray loadUpdated(TensorInfo t, DataType target, Function<NDManager, NDArray> delta) {
+    NDArray base = loadStored(t, DataType.FLOAT32);
+    NDArray d = delta.apply(manager);
+    if (!d.getShape().equals(base.getShape())) {
+      String message = "the update for " + t.name() + " in " + name + " has shape " + d.getShape()
+          + " but the tensor has " + base.getShape();
+      d.close();
+      base.close();
+      throw new CheckpointException(message);
+    }
+    NDArray sum = base.add(d.getDataType() == DataType.FLOAT32 ? d : d.toType(DataType.FLOAT32, false));
+    d.close();
+    base.close();
+    sum.setName(t.name());
+    appliedDeltas.add(t.name());
+    if (target != DataType.FLOAT32) {
+      NDArray narrowed = sum.toType(target, false);
+      sum.close();
+      return narrowed;
+    }
+    return sum;
+  }
+
+  private NDArray loadStored(TensorInfo t, DataType target) {
     if (!t.type().isWeightType()) {
       throw new CheckpointException("tensor " + t.name() + " in " + name + " is " + t.type()
           + "; weights must be F32, F16 or BF16");
