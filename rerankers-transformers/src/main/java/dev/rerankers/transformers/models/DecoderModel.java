@@ -141,19 +141,6 @@ public final class DecoderModel {
     return new Context(masks, cos, sin);
   }
 
-  /**
-   * The per-batch attention masks for a [B, L] attention mask with rotary tables the caller
-   * computed (cos and sin broadcastable to [B, heads, L, headDim], e.g. Qwen2-VL's multimodal
-   * [B, 1, L, headDim] tables from 3-D position ids).
-   */
-  public Context context(NDArray attentionMask, NDArray cos, NDArray sin) {
-    Map<Integer, NDArray> masks = new HashMap<>();
-    for (int w : new LinkedHashSet<>(config.slidingWindows())) {
-      masks.put(w, CausalMask.of(attentionMask, w, dtype));
-    }
-    return new Context(masks, cos, sin);
-  }
-
   /** Runs layer {@code index} on {@code h} [B, L, hidden]; its intermediates are freed on return. */
   public NDArray layer(int index, NDArray h, Context ctx) {
     Layer layer = layers.get(index);
