@@ -68,8 +68,8 @@ public final class ColbertLoader {
           docMax = o.maxLength().getAsInt();
         }
       }
-      if (docMax < 4) {
-        throw new ModelLoadException(source.id() + " allows documents of " + docMax + " tokens; ColBERT needs at least 4");
+      if (docMax < 3) {
+        throw new ModelLoadException(source.id() + " allows documents of " + docMax + " tokens; ColBERT needs at least 3");
       }
       tokenizer = HfTokenizer.builder(source).maxLength(docMax).build();
       Template template = Template.of(tokenizer, source.id());

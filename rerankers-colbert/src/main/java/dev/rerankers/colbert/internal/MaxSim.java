@@ -31,6 +31,11 @@ public final class MaxSim {
    * @param documents each document's vectors, row-major {@code [count, dim]} (count ≥ 1)
    */
   public static float[][] tokenMaxima(NDManager manager, float[] query, int dim, List<float[]> documents) {
+    return tokenMaxima(manager, query, dim, documents, GROUP_FLOATS);
+  }
+
+  /** {@link #tokenMaxima} with groups of at most {@code groupFloats} floats (tests force several). */
+  static float[][] tokenMaxima(NDManager manager, float[] query, int dim, List<float[]> documents, long groupFloats) {
     int n = documents.size();
     int nq = query.length / dim;
     float[][] out = new float[n][];
@@ -48,7 +53,7 @@ public final class MaxSim {
       int start = 0;
       while (start < n) {
         int longest = documents.get(order[start]).length / dim;
-        int count = (int) Math.max(1, Math.min(n - start, GROUP_FLOATS / ((long) longest * dim)));
+        int count = (int) Math.max(1, Math.min(n - start, groupFloats / ((long) longest * dim)));
         try (NDManager group = scope.newSubManager()) {
           FloatBuffer d = direct((long) count * longest * dim);
           float[] penalty = new float[count * longest];

@@ -23,8 +23,8 @@ record Options(int batchSize, long cacheBytes, Placement placement, OptionalInt 
     OptionalInt max = OptionalInt.empty();
     if (spec.option(RerankerSpec.MAX_LENGTH).isPresent()) {
       int m = spec.intOption(RerankerSpec.MAX_LENGTH, 0);
-      if (m < 4) {
-        throw new ConfigException("maxLength (the document length in tokens) must be >= 4, got " + m);
+      if (m < 3) {
+        throw new ConfigException("maxLength (the document length in tokens, markers included) must be >= 3, got " + m);
       }
       max = OptionalInt.of(m);
     }

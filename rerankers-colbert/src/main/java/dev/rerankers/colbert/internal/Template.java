@@ -16,8 +16,13 @@ record Template(int leading, int trailing) {
 
   /** Finds the template by comparing an encoding with and without special tokens. */
   static Template of(HfTokenizer tokenizer, String model) {
-    long[] full = tokenizer.encode("a b").ids();
-    long[] raw = tokenizer.encodeRaw("a b").ids();
+    var probe = tokenizer.encode("a");
+    long[] full = probe.ids();
+    long[] raw = tokenizer.encodeRaw("a").ids();
+    if (probe.truncated()) {
+      throw new ModelLoadException("the truncation length of " + model + " (" + tokenizer.maxLength().orElse(0)
+          + " tokens) leaves no room for a one-letter text");
+    }
     for (int lead = 0; lead + raw.length <= full.length; lead++) {
       if (Arrays.equals(Arrays.copyOfRange(full, lead, lead + raw.length), raw)) {
         return new Template(lead, full.length - lead - raw.length);
