@@ -1,0 +1,199 @@
+package dev.rerankers.colbert.bench;
+
+import dev.rerankers.Document;
+import dev.rerankers.Reranker;
+import dev.rerankers.colbert.ColbertProvider;
+import dev.rerankers.colbert.internal.LateInteractionScorer;
+import dev.rerankers.internal.Json;
+import dev.rerankers.testing.SharedData;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Documents per second of the {@code colbert} ranker for a first query (every document encoded)
+ * and a second query over the same candidates (document vectors from the cache), against Python
+ * rerankers' own ColBERTRanker on the same checkpoint and texts through pyref, in the same run
+ * with the same thread count. Python has no cache: its second query re-encodes everything, so the
+ * table also times Python with the document vectors encoded once and reused by hand. Prints a
+ * table. Not a test.
+ *
+ * <pre>
+ * mvn -B -q -pl rerankers-colbert -am test-compile
+ * mvn -B -q -pl rerankers-colbert exec:java -Dexec.mainClass=dev.rerankers.colbert.bench.ColbertBenchmark \
+ *     -Dexec.args="--threads 1 --repeats 3 --documents 100"
+ * </pre>
+ *
+ * The checkpoint is a seeded random BERT the size of answerai-colbert-small-v1 (12 layers, hidden
+ * 384, projection to 96), written once by src/test/python/bench_colbert.py into target/bench. The
+ * workload is the first {@code --documents} SciFact abstracts (title + text, ~200-500 tokens) from
+ * ../shared/data/scifact and its first two queries. Options: {@code --threads N} (intra-op threads
+ * on both sides, default 1), {@code --repeats N} (best of N after a warm-up, default 3), {@code
+ * --documents N} (default 100), {@code --no-python}, {@code --pyref PATH}.
+ */
+public final class ColbertBenchmark {
+  private ColbertBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> a = parse(args);
+    int threads = Integer.parseInt(a.getOrDefault("threads", "1"));
+    int repeats = Integer.parseInt(a.getOrDefault("repeats", "3"));
+    int n = Integer.parseInt(a.getOrDefault("documents", "100"));
+    boolean python = !a.containsKey("no-python");
+    System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
+    System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+
+    Path shared = SharedData.root().orElseThrow(() -> new IllegalStateException("../shared is needed (scifact, pyref)"));
+    Path pyref = Path.of(a.getOrDefault("pyref", shared.resolve("tools/pyref").toString()));
+    Path testClasses = Path.of(ColbertBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path module = testClasses.getParent().getParent();
+    Path work = module.resolve("target/bench");
+    Path src = module.resolve("target/pysrc");
+    Path script = module.resolve("src/test/python/bench_colbert.py");
+    Files.createDirectories(work);
+    Path model = work.resolve("colbert-small-bench");
+    if (!Files.isDirectory(src.resolve("rerankers"))) {
+      run(module, List.of(module.resolve("src/test/python/sources.sh").toString()));
+    }
+    if (!Files.isRegularFile(model.resolve("model.safetensors"))) {
+      run(module, List.of(pyref.toString(), "run", script.toString(), "model", src.toString(), model.toString()));
+    }
+
+    List<String> docs = new ArrayList<>();
+    for (String line : Files.readAllLines(shared.resolve("data/scifact/corpus.jsonl"), StandardCharsets.UTF_8)) {
+      if (docs.size() == n) {
+        break;
+      }
+      Map<String, Object> d = map(Json.parse(line));
+      docs.add(d.get("title") + " " + d.get("text"));
+    }
+    List<String> queries = new ArrayList<>();
+    for (String line : Files.readAllLines(shared.resolve("data/scifact/queries.jsonl"), StandardCharsets.UTF_8)) {
+      if (queries.size() == 2) {
+        break;
+      }
+      queries.add((String) map(Json.parse(line)).get("text"));
+    }
+
+    Map<String, Object> py = null;
+    if (python) {
+      Path workload = work.resolve("workload.json");
+      Map<String, Object> w = new LinkedHashMap<>();
+      w.put("model", model.toString());
+      w.put("documents", docs);
+      w.put("queries", queries);
+      w.put("threads", threads);
+      w.put("repeats", repeats);
+      Files.writeString(workload, toJson(w), StandardCharsets.UTF_8);
+      Path result = work.resolve("python-result.json");
+      Files.deleteIfExists(result);
+      run(module, List.of(pyref.toString(), "run", script.toString(), "bench", src.toString(), workload.toString(),
+          result.toString()));
+      py = map(Json.parse(Files.readString(result, StandardCharsets.UTF_8)));
+    }
+
+    List<Document> documents = new ArrayList<>();
+    for (String d : docs) {
+      documents.add(Document.of(documents.size(), d, null));
+    }
+    double first;
+    double second;
+    try (LateInteractionScorer scorer = (LateInteractionScorer) new ColbertProvider()
+        .create(Reranker.resolve("colbert:" + model + "?batchSize=32&device=cpu"))) {
+      scorer.score(queries.get(0), documents); // warm-up
+      scorer.clearCache();
+      first = Double.MAX_VALUE;
+      second = Double.MAX_VALUE;
+      for (int r = 0; r < repeats; r++) {
+        scorer.clearCache();
+        first = Math.min(first, seconds(() -> scorer.score(queries.get(0), documents)));
+        second = Math.min(second, seconds(() -> scorer.score(queries.get(1), documents)));
+      }
+    }
+
+    System.out.printf(Locale.ROOT, "%nColBERT reranking, %d SciFact documents, random answerai-colbert-small-size "
+        + "checkpoint (BERT 12x384, dim 96), CPU, %d thread(s), best of %d%n%n", n, threads, repeats);
+    System.out.println("| | first query (cold) docs/s | second query, same documents, docs/s |");
+    System.out.println("|---|---:|---:|");
+    System.out.printf(Locale.ROOT, "| Java rerankers-colbert (cache) | %.1f | %.1f |%n", n / first, n / second);
+    if (py != null) {
+      double pf = number(py, "first_query_s");
+      double ps = number(py, "second_query_s");
+      double pr = number(py, "second_query_reusing_vectors_s");
+      System.out.printf(Locale.ROOT, "| Python rerankers ColBERTRanker.rank (no cache) | %.1f | %.1f |%n", n / pf, n / ps);
+      System.out.printf(Locale.ROOT, "| Python, document vectors encoded once, reused by hand | %.1f | %.1f |%n",
+          n / number(py, "encode_documents_s"), n / pr);
+      System.out.printf(Locale.ROOT, "| ratio Java / Python rank() | %.2f | %.2f |%n", pf / first, ps / second);
+      System.out.printf(Locale.ROOT, "| ratio Java / Python reusing vectors | — | %.2f |%n", pr / second);
+      System.out.printf(Locale.ROOT, "%nPython: torch %s, %s thread(s); Java: DJL PyTorch engine%n", py.get("torch"),
+          py.get("threads"));
+    }
+  }
+
+  private static double seconds(Supplier<?> call) {
+    long t = System.nanoTime();
+    call.get();
+    return (System.nanoTime() - t) / 1e9;
+  }
+
+  private static void run(Path dir, List<String> command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object o) {
+    return (Map<String, Object>) o;
+  }
+
+  private static double number(Map<String, Object> m, String key) {
+    return ((Number) m.get(key)).doubleValue();
+  }
+
+  private static String toJson(Object o) {
+    if (o instanceof String s) {
+      return Json.quote(s);
+    }
+    if (o instanceof Number || o instanceof Boolean) {
+      return String.valueOf(o);
+    }
+    if (o instanceof List<?> l) {
+      List<String> parts = new ArrayList<>();
+      l.forEach(e -> parts.add(toJson(e)));
+      return "[" + String.join(",", parts) + "]";
+    }
+    if (o instanceof Map<?, ?> m) {
+      List<String> parts = new ArrayList<>();
+      m.forEach((k, v) -> parts.add(Json.quote(String.valueOf(k)) + ":" + toJson(v)));
+      return "{" + String.join(",", parts) + "}";
+    }
+    throw new UncheckedIOException(new IOException("cannot write " + o));
+  }
+
+  private static Map<String, String> parse(String[] args) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!args[i].startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument " + args[i]);
+      }
+      String key = args[i].substring(2);
+      if (key.startsWith("no-")) {
+        m.put(key, "true");
+      } else {
+        m.put(key, args[++i]);
+      }
+    }
+    return m;
+  }
+}
