@@ -36,6 +36,14 @@ public final class LateInteractionModel implements AutoCloseable {
     if (projections.isEmpty()) {
       throw new IllegalArgumentException("a late-interaction model needs a projection");
     }
+    long width = encoder.hiddenSize();
+    for (Linear p : projections) {
+      if (p.inFeatures() != width) {
+        throw new dev.rerankers.CheckpointException("a projection of " + name + " takes " + p.inFeatures()
+            + " features but receives " + width + " (hidden_size " + encoder.hiddenSize() + ")");
+      }
+      width = p.outFeatures();
+    }
     this.name = name;
     this.encoder = encoder;
     this.projections = List.copyOf(projections);

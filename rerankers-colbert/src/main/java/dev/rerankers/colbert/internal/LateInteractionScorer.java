@@ -1,6 +1,8 @@
 package dev.rerankers.colbert.internal;
 
 import dev.rerankers.Document;
+import dev.rerankers.InferenceException;
+import dev.rerankers.RerankerException;
 import dev.rerankers.RerankerInfo;
 import dev.rerankers.Usage;
 import dev.rerankers.spi.Scorer;
@@ -73,7 +75,8 @@ public final class LateInteractionScorer implements Scorer {
     details.put("dim", String.valueOf(encoder.dim()));
     details.putAll(recipe.details());
     details.put("batchSize", String.valueOf(batchSize));
-    details.put("cache", cache.stats().capacityBytes() / (1024 * 1024) + " MiB");
+    long mib = cache.stats().capacityBytes() >> 20;
+    details.put("cache", mib == 0 ? "off" : mib + " MiB");
     this.info = new RerankerInfo(recipe.type(), model, "colbert", encoder.weights().placement().deviceName(),
         encoder.weights().placement().dtypeName(), details);
   }
@@ -86,6 +89,11 @@ public final class LateInteractionScorer implements Scorer {
         throw new IllegalStateException(info.label() + " is closed");
       }
       return scoreAll(query, documents);
+    } catch (RerankerException | IllegalArgumentException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new InferenceException(info.label() + " failed on a query and " + documents.size() + " documents: "
+          + e.getMessage(), e);
     } finally {
       lock.readLock().unlock();
     }
@@ -207,6 +215,11 @@ public final class LateInteractionScorer implements Scorer {
   /** The recipe (tests compare its inputs with Python's). */
   Recipe recipe() {
     return recipe;
+  }
+
+  /** The encoder (tests). */
+  LateInteractionModel model() {
+    return encoder;
   }
 
   /** Counters since loading. */

@@ -6,19 +6,16 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
  * Late-interaction scoring: for every query vector the best dot product over a document's
- * vectors ({@code einsum("qin,pjn->qipj")} then {@code max}, as Python does it), computed as
- * batched matrix products on the model's engine over groups of similar-length documents.
+ * vectors (Python's {@code einsum("qin,pjn->qipj")} then {@code max} over the document's real
+ * tokens). The documents' vectors are stacked without padding into {@code [tokens, dim]} groups,
+ * multiplied by the query on the model's engine, and the maxima taken per document in Java.
  */
 public final class MaxSim {
-  /** Python ColBERT's fill value for document padding ({@code masked_fill(p_mask == 0, -1e4)}). */
-  static final float PADDING = -1e4f;
-  /** Floats per group tensor (documents × longest × dim), about 64 MiB. */
+  /** Floats per stacked group (document tokens × dim), about 64 MiB. */
   static final long GROUP_FLOATS = 16L << 20;
 
   private MaxSim() {}
@@ -38,38 +35,48 @@ public final class MaxSim {
   static float[][] tokenMaxima(NDManager manager, float[] query, int dim, List<float[]> documents, long groupFloats) {
     int n = documents.size();
     int nq = query.length / dim;
-    float[][] out = new float[n][];
-    Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) {
-      order[i] = i;
       if (documents.get(i).length == 0 || documents.get(i).length % dim != 0) {
         throw new IllegalArgumentException("document " + i + " has " + documents.get(i).length
             + " floats, not a positive multiple of " + dim);
       }
     }
-    Arrays.sort(order, Comparator.comparingInt((Integer i) -> documents.get(i).length).reversed());
+    float[][] out = new float[n][];
     try (NDManager scope = manager.newSubManager()) {
       NDArray q = scope.create(query, new Shape(nq, dim)).transpose();
       int start = 0;
       while (start < n) {
-        int longest = documents.get(order[start]).length / dim;
-        int count = (int) Math.max(1, Math.min(n - start, groupFloats / ((long) longest * dim)));
-        try (NDManager group = scope.newSubManager()) {
-          FloatBuffer d = direct((long) count * longest * dim);
-          float[] penalty = new float[count * longest];
-          for (int g = 0; g < count; g++) {
-            float[] v = documents.get(order[start + g]);
-            d.put(g * longest * dim, v);
-            Arrays.fill(penalty, g * longest + v.length / dim, (g + 1) * longest, PADDING);
-          }
-          NDArray docs = group.create(d, new Shape(count, longest, dim));
-          NDArray sims = docs.matMul(q).add(group.create(penalty, new Shape(count, longest, 1)));
-          float[] maxima = sims.max(new int[] {1}).toFloatArray();
-          for (int g = 0; g < count; g++) {
-            out[order[start + g]] = Arrays.copyOfRange(maxima, g * nq, (g + 1) * nq);
-          }
+        long floats = documents.get(start).length;
+        int end = start + 1;
+        while (end < n && floats + documents.get(end).length <= groupFloats) {
+          floats += documents.get(end).length;
+          end++;
         }
-        start += count;
+        FloatBuffer stacked = ByteBuffer.allocateDirect(Math.toIntExact(floats * 4)).order(ByteOrder.nativeOrder())
+            .asFloatBuffer();
+        for (int d = start; d < end; d++) {
+          stacked.put(documents.get(d));
+        }
+        stacked.rewind();
+        float[] sims;
+        try (NDManager group = scope.newSubManager()) {
+          sims = group.create(stacked, new Shape(floats / dim, dim)).matMul(q).toFloatArray(); // [tokens, nq]
+        }
+        int row = 0;
+        for (int d = start; d < end; d++) {
+          int tokens = documents.get(d).length / dim;
+          float[] best = new float[nq];
+          System.arraycopy(sims, row * nq, best, 0, nq);
+          for (int t = 1; t < tokens; t++) {
+            int base = (row + t) * nq;
+            for (int i = 0; i < nq; i++) {
+              best[i] = Math.max(best[i], sims[base + i]);
+            }
+          }
+          out[d] = best;
+          row += tokens;
+        }
+        start = end;
       }
     }
     return out;
@@ -95,9 +102,5 @@ public final class MaxSim {
       out[i] = (float) (sum / divisor);
     }
     return out;
-  }
-
-  private static FloatBuffer direct(long floats) {
-    return ByteBuffer.allocateDirect(Math.toIntExact(floats * 4)).order(ByteOrder.nativeOrder()).asFloatBuffer();
   }
 }

@@ -129,9 +129,12 @@ public final class PylateLoader {
         opened.add(w);
         weights.add(w);
         encoder = Encoders.load(w, config);
-        projections.add(new Linear(w.get("linear.weight", w.info("linear.weight")
-            .orElseThrow(() -> new CheckpointException(source.id() + " (HF_ColBERT) has no linear.weight")).shape()),
-            null));
+        if (!w.has("linear.weight")) {
+          throw new CheckpointException(source.id() + " (HF_ColBERT) has no linear.weight projection");
+        }
+        long out = w.info("linear.weight").orElseThrow().shape()[0];
+        projections.add(new Linear(w.get("linear.weight", out, encoder.hiddenSize()), null));
+        w.ignore(k -> k.equals("linear.bias")); // Dense.from_stanford_weights loads the weight only
         w.checkAllUsed();
         fs.queryPrefix = "[unused0]";
         fs.documentPrefix = "[unused1]";

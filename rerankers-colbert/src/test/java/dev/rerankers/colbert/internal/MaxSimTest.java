@@ -59,7 +59,7 @@ class MaxSimTest {
     }
     float[][] expected = naive(q, dim, docs);
     try (NDManager m = Placement.pytorch().newBaseManager()) {
-      for (long group : new long[] {MaxSim.GROUP_FLOATS, 300L * dim, 1}) {
+      for (long group : new long[] {MaxSim.GROUP_FLOATS, 300L * dim, 1}) { // one group, a few, one per document
         float[][] actual = MaxSim.tokenMaxima(m, q, dim, docs, group);
         for (int d = 0; d < docs.size(); d++) {
           for (int i = 0; i < expected[d].length; i++) {
