@@ -27,9 +27,10 @@ import java.util.function.Supplier;
  * table. Not a test.
  *
  * <pre>
- * mvn -B -q -pl rerankers-colbert -am test-compile
- * mvn -B -q -pl rerankers-colbert exec:java -Dexec.mainClass=dev.rerankers.colbert.bench.ColbertBenchmark \
- *     -Dexec.args="--threads 1 --repeats 2 --documents 100"
+ * mvn -B -q -pl rerankers-colbert -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+ * cd rerankers-colbert &amp;&amp; java -cp target/test-classes:target/classes:$(cat target/cp.txt) \
+ *     dev.rerankers.colbert.bench.ColbertBenchmark --threads 1 --repeats 2 --documents 100
  * </pre>
  *
  * The checkpoint is a seeded random BERT the size of answerai-colbert-small-v1 (12 layers, hidden
