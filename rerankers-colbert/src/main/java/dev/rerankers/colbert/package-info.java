@@ -1,2 +1,6 @@
-/** The rerankers-colbert backend. Its provider registers through {@code META-INF/services}. */
+/**
+ * The rerankers-colbert backend: ColBERT and PyLate late-interaction rankers ({@link
+ * dev.rerankers.colbert.ColbertProvider}). Plumbing lives in {@code dev.rerankers.colbert.internal}
+ * and carries no compatibility promise.
+ */
 package dev.rerankers.colbert;

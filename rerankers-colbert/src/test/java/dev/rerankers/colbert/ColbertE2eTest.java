@@ -1,0 +1,91 @@
+package dev.rerankers.colbert;
+
+import static dev.rerankers.colbert.testing.Fixtures.doubles;
+import static dev.rerankers.colbert.testing.Fixtures.map;
+import static dev.rerankers.colbert.testing.Fixtures.maps;
+import static dev.rerankers.colbert.testing.Fixtures.strings;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rerankers.RankedResults;
+import dev.rerankers.Reranker;
+import dev.rerankers.Result;
+import dev.rerankers.colbert.testing.Fixtures;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * End-to-end parity with Python rerankers' ColBERTRanker: the scores it returned for the
+ * golden-e2e ColBERT checkpoints (copied, folder names kept, to src/test/resources/e2e), through
+ * {@code Reranker.load("colbert:" + folder)}. Tolerance 1e-4 absolute; rankings must match.
+ */
+class ColbertE2eTest {
+  static final double TOLERANCE = 1e-4;
+
+  static Path folder(String name) {
+    return Fixtures.resource("e2e/" + name);
+  }
+
+  /** Ranks every case; returns max |Δscore| against {@code key}'s scores. */
+  static double checkCases(Reranker ranker, List<Map<String, Object>> cases) {
+    double max = 0;
+    for (Map<String, Object> c : cases) {
+      List<String> docs = strings(c.get("docs"));
+      List<String> ids = strings(c.get("doc_ids"));
+      RankedResults r = ranker.rank((String) c.get("query"), docs, ids, null);
+      double[] actual = new double[docs.size()];
+      List<Object> ranking = new ArrayList<>();
+      for (Result res : r) {
+        actual[ids.indexOf((String) res.id())] = res.score();
+        ranking.add(res.id());
+      }
+      max = Math.max(max, Fixtures.maxAbsDiff(actual, doubles(c.get("scores_in_input_order"))));
+      assertThat(ranking).as("ranking of query %s", c.get("query_id")).isEqualTo(c.get("ranking"));
+    }
+    return max;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"colbert", "colbert-small"})
+  void should_match_python_rerankers_scores(String name) {
+    Map<String, Object> expected = Fixtures.json(folder(name).resolve("expected.json"));
+    List<Map<String, Object>> cases = maps(expected.get("cases"));
+    int dim = ((Number) map(expected.get("colbert")).get("linear_dim")).intValue();
+    try (Reranker ranker = Reranker.load("colbert:" + folder(name))) {
+      assertThat(ranker.info().details()).containsEntry("dim", String.valueOf(dim));
+      double diff = checkCases(ranker, cases);
+      // each document ranked alone: another truncation length for some, with the cache warm
+      double alone = 0;
+      for (Map<String, Object> c : cases) {
+        List<String> docs = strings(c.get("docs"));
+        double[] expectedAlone = doubles(c.get("scores_each_doc_ranked_alone"));
+        for (int i = 0; i < docs.size(); i++) {
+          alone = Math.max(alone, Math.abs(ranker.score((String) c.get("query"), docs.get(i)) - expectedAlone[i]));
+        }
+      }
+      System.out.printf("e2e %-13s dim %d: max|Δscore| = %.3g over %d queries; each document alone %.3g "
+          + "(tolerance %.0e)%n", name, dim, diff, cases.size(), alone, TOLERANCE);
+      assertThat(diff).isLessThanOrEqualTo(TOLERANCE);
+      assertThat(alone).isLessThanOrEqualTo(TOLERANCE);
+    }
+  }
+
+  @Test
+  void should_rank_one_document_like_python_and_no_documents() {
+    Map<String, Object> expected = Fixtures.json(folder("colbert").resolve("expected.json"));
+    Map<String, Object> one = map(map(expected.get("single_doc")).get("rank_one_doc"));
+    Map<String, Object> first = maps(expected.get("cases")).get(0);
+    try (Reranker ranker = Reranker.load("colbert:" + folder("colbert") + "?cacheMb=0")) {
+      RankedResults r = ranker.rank((String) first.get("query"), List.of(strings(first.get("docs")).get(0)));
+      assertThat(r.size()).isEqualTo(1);
+      assertThat(r.get(0).rank()).isEqualTo(1);
+      assertThat(r.get(0).score()).isCloseTo(((Number) one.get("score")).doubleValue(), Offset.offset(TOLERANCE));
+      assertThat(ranker.rank("anything", List.of()).size()).isZero();
+    }
+  }
+}
