@@ -4,6 +4,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.hub.ModelSource;
 import dev.rerankers.internal.Json;
+import dev.rerankers.spi.CloseGuard;
 import dev.rerankers.tokenizers.internal.DjlSettings;
 import dev.rerankers.tokenizers.internal.NormalizerPatch;
 import java.io.ByteArrayInputStream;
@@ -18,8 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * A Hugging Face tokenizer: {@code tokenizer.json} run by the Rust {@code tokenizers} library,
@@ -48,12 +48,12 @@ public final class HfTokenizer implements AutoCloseable {
   private final Path tokenizerJson;
   private final HuggingFaceTokenizer tokenizer;
   private final long padId;
-  private final ReadWriteLock lock = new ReentrantReadWriteLock();
-  private volatile boolean closed;
+  private final CloseGuard guard;
   private volatile Map<String, Long> vocab;
 
   private HfTokenizer(String name, Path tokenizerJson, TokenizerConfig config, int maxLength) {
     this.name = name;
+    this.guard = new CloseGuard("tokenizer " + name);
     this.tokenizerJson = tokenizerJson;
     this.config = config;
     this.maxLength = maxLength;
@@ -197,15 +197,7 @@ public final class HfTokenizer implements AutoCloseable {
   /** Frees the native tokenizer. Idempotent; waits for calls in progress. */
   @Override
   public void close() {
-    lock.writeLock().lock();
-    try {
-      if (!closed) {
-        closed = true;
-        tokenizer.close();
-      }
-    } finally {
-      lock.writeLock().unlock();
-    }
+    guard.close(tokenizer);
   }
 
   @Override
@@ -213,20 +205,8 @@ public final class HfTokenizer implements AutoCloseable {
     return "HfTokenizer[" + name + ", maxLength=" + (maxLength > 0 ? maxLength : "none") + "]";
   }
 
-  private interface Call<T> {
-    T run();
-  }
-
-  private <T> T read(Call<T> call) {
-    lock.readLock().lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException("tokenizer " + name + " is closed");
-      }
-      return call.run();
-    } finally {
-      lock.readLock().unlock();
-    }
+  private <T> T read(Supplier<T> call) {
+    return guard.call(call);
   }
 
   private static Encoding convert(ai.djl.huggingface.tokenizers.Encoding e) {

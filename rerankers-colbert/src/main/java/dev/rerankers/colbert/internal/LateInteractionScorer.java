@@ -5,19 +5,18 @@ import dev.rerankers.InferenceException;
 import dev.rerankers.RerankerException;
 import dev.rerankers.RerankerInfo;
 import dev.rerankers.Usage;
+import dev.rerankers.spi.Batching;
+import dev.rerankers.spi.CloseGuard;
 import dev.rerankers.spi.Scorer;
 import dev.rerankers.spi.Scores;
 import dev.rerankers.tokenizers.Encoding;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A late-interaction ranker: the query and the documents are encoded separately into token
@@ -58,8 +57,7 @@ public final class LateInteractionScorer implements Scorer {
   private final AtomicLong queries = new AtomicLong();
   private final AtomicLong encoded = new AtomicLong();
   private final AtomicLong cached = new AtomicLong();
-  private final ReadWriteLock lock = new ReentrantReadWriteLock();
-  private boolean closed;
+  private final CloseGuard guard;
   private final AutoCloseable[] owned;
 
   /** Takes ownership of the model and of {@code owned} (tokenizers), closed with it. */
@@ -79,24 +77,21 @@ public final class LateInteractionScorer implements Scorer {
     details.put("cache", mib == 0 ? "off" : mib + " MiB");
     this.info = new RerankerInfo(recipe.type(), model, "colbert", encoder.weights().placement().deviceName(),
         encoder.weights().placement().dtypeName(), details);
+    this.guard = new CloseGuard(info.label());
   }
 
   @Override
   public Scores score(String query, List<Document> documents) {
-    lock.readLock().lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException(info.label() + " is closed");
+    return guard.call(() -> {
+      try {
+        return scoreAll(query, documents);
+      } catch (RerankerException | IllegalArgumentException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new InferenceException(info.label() + " failed on a query and " + documents.size() + " documents: "
+            + e.getMessage(), e);
       }
-      return scoreAll(query, documents);
-    } catch (RerankerException | IllegalArgumentException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new InferenceException(info.label() + " failed on a query and " + documents.size() + " documents: "
-          + e.getMessage(), e);
-    } finally {
-      lock.readLock().unlock();
-    }
+    });
   }
 
   private Scores scoreAll(String query, List<Document> documents) {
@@ -194,20 +189,10 @@ public final class LateInteractionScorer implements Scorer {
     for (int i : todo) {
       rows.add(recipe.document(tokens[i], variants[i]));
     }
-    Integer[] order = new Integer[rows.size()];
-    for (int k = 0; k < order.length; k++) {
-      order[k] = k;
-    }
-    Arrays.sort(order, Comparator.comparingInt((Integer k) -> rows.get(k).length()).reversed());
-    for (int start = 0; start < order.length; start += batchSize) {
-      int end = Math.min(order.length, start + batchSize);
-      List<TokenRow> batch = new ArrayList<>(end - start);
-      for (int k = start; k < end; k++) {
-        batch.add(rows.get(order[k]));
-      }
-      List<float[]> out = encoder.encode(batch);
-      for (int k = start; k < end; k++) {
-        vectors[todo.get(order[k])] = out.get(k - start);
+    for (int[] order : Batching.longestFirst(rows, TokenRow::length, batchSize)) {
+      List<float[]> out = encoder.encode(Batching.select(rows, order));
+      for (int k = 0; k < order.length; k++) {
+        vectors[todo.get(order[k])] = out.get(k);
       }
     }
   }
@@ -239,27 +224,10 @@ public final class LateInteractionScorer implements Scorer {
 
   @Override
   public void close() {
-    lock.writeLock().lock();
-    try {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      cache.clear();
-      try {
-        encoder.close();
-      } finally {
-        for (AutoCloseable c : owned) {
-          try {
-            c.close();
-          } catch (Exception e) {
-            System.getLogger(LateInteractionScorer.class.getName())
-                .log(System.Logger.Level.WARNING, "closing " + c + " of " + model + " failed", e);
-          }
-        }
-      }
-    } finally {
-      lock.writeLock().unlock();
-    }
+    AutoCloseable[] resources = new AutoCloseable[owned.length + 2];
+    resources[0] = cache::clear;
+    resources[1] = encoder;
+    System.arraycopy(owned, 0, resources, 2, owned.length);
+    guard.close(resources);
   }
 }

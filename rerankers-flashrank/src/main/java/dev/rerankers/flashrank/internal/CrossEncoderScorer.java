@@ -4,6 +4,7 @@ import dev.rerankers.Document;
 import dev.rerankers.InferenceException;
 import dev.rerankers.RerankerInfo;
 import dev.rerankers.Usage;
+import dev.rerankers.spi.Batching;
 import dev.rerankers.spi.Scorer;
 import dev.rerankers.spi.Scores;
 import dev.rerankers.tokenizers.Encoding;

@@ -15,6 +15,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.translate.NoopTranslator;
 import dev.rerankers.InferenceException;
 import dev.rerankers.ModelLoadException;
+import dev.rerankers.spi.CloseGuard;
 import dev.rerankers.tokenizers.internal.DjlSettings;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -25,8 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * One ONNX Runtime session for a transformer encoder, loaded through DJL's OnnxRuntime engine
@@ -51,11 +50,11 @@ public final class OnnxModel implements AutoCloseable {
   private final ZooModel<NDList, NDList> model;
   private final Block block;
   private final List<String> inputs;
-  private final ReadWriteLock lock = new ReentrantReadWriteLock();
-  private boolean closed; // guarded by lock
+  private final CloseGuard guard;
 
   private OnnxModel(String label, Path file, ZooModel<NDList, NDList> model, List<String> inputs) {
     this.label = label;
+    this.guard = new CloseGuard(label);
     this.file = file;
     this.model = model;
     this.block = model.getBlock();
@@ -139,11 +138,7 @@ public final class OnnxModel implements AutoCloseable {
    * @throws InferenceException when ONNX Runtime fails
    */
   public Output run(TokenBatch batch, String outputName) {
-    lock.readLock().lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException(label + " is closed");
-      }
+    return guard.call(() -> {
       try (NDManager sub = model.getNDManager().newSubManager()) {
         Shape shape = new Shape(batch.size(), batch.length());
         NDList in = new NDList(inputs.size());
@@ -174,23 +169,13 @@ public final class OnnxModel implements AutoCloseable {
             "ONNX Runtime failed on " + label + " for a batch of " + batch.size() + " x " + batch.length()
                 + " tokens: " + rootMessage(e), e);
       }
-    } finally {
-      lock.readLock().unlock();
-    }
+    });
   }
 
   /** Closes the session. Idempotent; waits for running calls. */
   @Override
   public void close() {
-    lock.writeLock().lock();
-    try {
-      if (!closed) {
-        closed = true;
-        model.close();
-      }
-    } finally {
-      lock.writeLock().unlock();
-    }
+    guard.close(model);
   }
 
   @Override

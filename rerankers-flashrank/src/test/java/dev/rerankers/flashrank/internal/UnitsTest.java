@@ -13,17 +13,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The small pieces: batching, padding, score rules, options, cache, paths. */
+/** The small pieces: padding, score rules, options, cache, paths. */
 class UnitsTest {
-  @Test
-  void batches_group_similar_lengths_longest_first_and_cover_every_input_once() {
-    int[] lengths = {5, 90, 7, 90, 30, 6};
-    List<int[]> sorted = Batching.plan(lengths, 2, true);
-    assertThat(sorted).containsExactly(new int[] {1, 3}, new int[] {4, 2}, new int[] {5, 0});
-    assertThat(Batching.plan(lengths, 4, false)).containsExactly(new int[] {0, 1, 2, 3}, new int[] {4, 5});
-    assertThatThrownBy(() -> Batching.plan(lengths, 0, true)).isInstanceOf(IllegalArgumentException.class);
-  }
-
   @Test
   void token_batches_pad_on_the_right() {
     List<Encoding> enc = List.of(Encoding.of(new long[] {101, 7, 102}, new long[] {0, 0, 0}),

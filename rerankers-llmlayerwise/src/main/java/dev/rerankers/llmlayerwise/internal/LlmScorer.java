@@ -5,19 +5,17 @@ import dev.rerankers.Document;
 import dev.rerankers.InferenceException;
 import dev.rerankers.RerankerException;
 import dev.rerankers.RerankerInfo;
+import dev.rerankers.spi.Batching;
+import dev.rerankers.spi.CloseGuard;
 import dev.rerankers.spi.Scorer;
 import dev.rerankers.spi.Scores;
 import dev.rerankers.tokenizers.Encoding;
 import dev.rerankers.tokenizers.HfTokenizer;
 import dev.rerankers.tokenizers.PaddedBatch;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A decoder-LLM pointwise ranker: each (query, document) pair becomes a prompt ({@link
@@ -35,8 +33,7 @@ public final class LlmScorer implements Scorer {
   private final int batchSize;
   private final long padId;
   private final RerankerInfo info;
-  private final ReadWriteLock lock = new ReentrantReadWriteLock();
-  private boolean closed;
+  private final CloseGuard guard;
 
   /** Takes ownership of the tokenizer and the model. */
   public LlmScorer(String type, String modelId, HfTokenizer tokenizer, PromptRecipe recipe, ScoreModel model,
@@ -50,6 +47,7 @@ public final class LlmScorer implements Scorer {
     details.putAll(recipe.describe());
     details.put("batchSize", Integer.toString(batchSize));
     this.info = new RerankerInfo(type, modelId, "llmlayerwise", model.device(), model.dtype(), details);
+    this.guard = new CloseGuard(info.label());
   }
 
   /** The prompt a pair becomes (for inspection and tests). */
@@ -59,15 +57,7 @@ public final class LlmScorer implements Scorer {
 
   @Override
   public Scores score(String query, List<Document> documents) {
-    lock.readLock().lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException(info.label() + " is closed");
-      }
-      return Scores.of(scoreAll(query, documents));
-    } finally {
-      lock.readLock().unlock();
-    }
+    return guard.call(() -> Scores.of(scoreAll(query, documents)));
   }
 
   private double[] scoreAll(String query, List<Document> documents) {
@@ -80,18 +70,10 @@ public final class LlmScorer implements Scorer {
     for (Document d : documents) {
       prompts.add(recipe.build(query, d.text()));
     }
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, Comparator.comparingInt((Integer i) -> prompts.get(i).length()).reversed());
-    for (int start = 0; start < n; start += batchSize) {
-      int end = Math.min(n, start + batchSize);
-      List<PromptTokens> rows = new ArrayList<>(end - start);
-      List<Encoding> encodings = new ArrayList<>(end - start);
-      for (int k = start; k < end; k++) {
-        PromptTokens p = prompts.get(order[k]);
-        rows.add(p);
+    for (int[] order : Batching.longestFirst(prompts, PromptTokens::length, batchSize)) {
+      List<PromptTokens> rows = Batching.select(prompts, order);
+      List<Encoding> encodings = new ArrayList<>(rows.size());
+      for (PromptTokens p : rows) {
         encodings.add(Encoding.of(p.ids()));
       }
       PaddedBatch padded = PaddedBatch.of(encodings, padId, false, recipe.leftPadding(), recipe.padToMultipleOf());
@@ -105,8 +87,8 @@ public final class LlmScorer implements Scorer {
         throw new InferenceException(info.label() + " failed on a batch of " + padded.size() + " prompts of up to "
             + padded.length() + " tokens: " + e.getMessage(), e);
       }
-      for (int k = start; k < end; k++) {
-        out[order[k]] = s[k - start];
+      for (int row = 0; row < order.length; row++) {
+        out[order[row]] = s[row];
       }
     }
     return out;
@@ -130,18 +112,6 @@ public final class LlmScorer implements Scorer {
 
   @Override
   public void close() {
-    lock.writeLock().lock();
-    try {
-      if (!closed) {
-        closed = true;
-        try {
-          model.close();
-        } finally {
-          tokenizer.close();
-        }
-      }
-    } finally {
-      lock.writeLock().unlock();
-    }
+    guard.close(model, tokenizer);
   }
 }

@@ -4,19 +4,17 @@ import dev.rerankers.Document;
 import dev.rerankers.InferenceException;
 import dev.rerankers.RerankerException;
 import dev.rerankers.RerankerInfo;
+import dev.rerankers.spi.Batching;
+import dev.rerankers.spi.CloseGuard;
 import dev.rerankers.spi.Scorer;
 import dev.rerankers.spi.Scores;
 import dev.rerankers.tokenizers.Encoding;
 import dev.rerankers.tokenizers.HfTokenizer;
 import dev.rerankers.tokenizers.PaddedBatch;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The cross-encoder ranker (Python's {@code TransformerRanker}): each (query, document) pair is
@@ -39,8 +37,7 @@ public final class CrossEncoderScorer implements Scorer {
   private final boolean sigmoid;
   private final int batchSize;
   private final RerankerInfo info;
-  private final ReadWriteLock lock = new ReentrantReadWriteLock();
-  private boolean closed;
+  private final CloseGuard guard;
 
   /** Takes ownership of the tokenizer and the model. */
   public CrossEncoderScorer(
@@ -60,19 +57,12 @@ public final class CrossEncoderScorer implements Scorer {
     details.put("batchSize", String.valueOf(batchSize));
     details.put("score", (rule == ScoreRule.MONOBERT_DIFFERENCE ? "logit[1]-logit[0]" : "logit") + (sigmoid ? " (sigmoid)" : ""));
     this.info = new RerankerInfo("cross-encoder", model, "transformers", logits.device(), logits.dtype(), details);
+    this.guard = new CloseGuard(info.label());
   }
 
   @Override
   public Scores score(String query, List<Document> documents) {
-    lock.readLock().lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException(info.label() + " is closed");
-      }
-      return Scores.of(scoreAll(query, documents));
-    } finally {
-      lock.readLock().unlock();
-    }
+    return guard.call(() -> Scores.of(scoreAll(query, documents)));
   }
 
   private double[] scoreAll(String query, List<Document> documents) {
@@ -86,21 +76,10 @@ public final class CrossEncoderScorer implements Scorer {
       texts.add(d.text());
     }
     List<Encoding> encodings = tokenizer.encodePairs(query, texts);
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    // longest first (stable): similar lengths share a batch, the largest batch runs first
-    Arrays.sort(order, Comparator.comparingInt((Integer i) -> encodings.get(i).length()).reversed());
     int labels = logits.numLabels();
-    for (int start = 0; start < n; start += batchSize) {
-      int end = Math.min(n, start + batchSize);
-      List<Encoding> batch = new ArrayList<>(end - start);
-      for (int k = start; k < end; k++) {
-        batch.add(encodings.get(order[k]));
-      }
-      PaddedBatch padded = tokenizer.pad(batch);
-      validate(padded, start);
+    for (int[] rows : Batching.longestFirst(encodings, Encoding::length, batchSize)) {
+      PaddedBatch padded = tokenizer.pad(Batching.select(encodings, rows));
+      validate(padded);
       float[] l;
       try {
         l = logits.logits(padded);
@@ -110,26 +89,19 @@ public final class CrossEncoderScorer implements Scorer {
         throw new InferenceException(info.label() + " failed on a batch of " + padded.size() + " pairs of up to "
             + padded.length() + " tokens: " + e.getMessage(), e);
       }
-      for (int k = start; k < end; k++) {
-        int row = k - start;
+      for (int row = 0; row < rows.length; row++) {
         double s = rule == ScoreRule.MONOBERT_DIFFERENCE
             ? (double) l[row * labels + 1] - l[row * labels]
             : l[row * labels];
-        out[order[k]] = sigmoid ? 1 / (1 + Math.exp(-s)) : s;
+        out[rows[row]] = sigmoid ? 1 / (1 + Math.exp(-s)) : s;
       }
     }
     return out;
   }
 
   /** Ids out of the model's tables would make the native lookup fail: check them in Java first. */
-  private void validate(PaddedBatch b, int firstRow) {
-    long vocab = logits.vocabSize();
-    for (long id : b.inputIds()) {
-      if (id < 0 || id >= vocab) {
-        throw new InferenceException("token id " + id + " is outside the vocabulary of " + model + " (size " + vocab
-            + "): tokenizer.json and the checkpoint do not belong together");
-      }
-    }
+  private void validate(PaddedBatch b) {
+    Batches.checkIds(b.inputIds(), logits.vocabSize(), model);
     if (b.hasTokenTypeIds() && logits.typeVocabSize() > 0) {
       for (long t : b.tokenTypeIds()) {
         if (t < 0 || t >= logits.typeVocabSize()) {
@@ -140,7 +112,7 @@ public final class CrossEncoderScorer implements Scorer {
     }
     if (b.length() > logits.maxLength()) {
       throw new InferenceException("a pair of " + b.length() + " tokens exceeds the " + logits.maxLength()
-          + " positions of " + model + " (rows from " + firstRow + ")");
+          + " positions of " + model);
     }
   }
 
@@ -151,18 +123,6 @@ public final class CrossEncoderScorer implements Scorer {
 
   @Override
   public void close() {
-    lock.writeLock().lock();
-    try {
-      if (!closed) {
-        closed = true;
-        try {
-          logits.close();
-        } finally {
-          tokenizer.close();
-        }
-      }
-    } finally {
-      lock.writeLock().unlock();
-    }
+    guard.close(logits, tokenizer);
   }
 }

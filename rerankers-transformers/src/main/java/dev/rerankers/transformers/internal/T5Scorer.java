@@ -8,6 +8,8 @@ import dev.rerankers.Document;
 import dev.rerankers.InferenceException;
 import dev.rerankers.RerankerException;
 import dev.rerankers.RerankerInfo;
+import dev.rerankers.spi.Batching;
+import dev.rerankers.spi.CloseGuard;
 import dev.rerankers.spi.Scorer;
 import dev.rerankers.spi.Scores;
 import dev.rerankers.tokenizers.Encoding;
@@ -19,8 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The T5 sequence-to-sequence ranker (Python's {@code T5Ranker}: MonoT5, InRanker, mT5 mMARCO,
@@ -45,8 +45,7 @@ public final class T5Scorer implements Scorer {
   private final boolean returnLogits;
   private final int batchSize;
   private final RerankerInfo info;
-  private final ReadWriteLock lock = new ReentrantReadWriteLock();
-  private boolean closed;
+  private final CloseGuard guard;
 
   /** Takes ownership of the tokenizer and the model; builds the two-token head in the model's manager. */
   public T5Scorer(String model, HfTokenizer tokenizer, T5Model t5, PromptTemplate template,
@@ -72,19 +71,12 @@ public final class T5Scorer implements Scorer {
     details.put("scaleDecoderOutputs", String.valueOf(t5.config().scaleDecoderOutputs()));
     var placement = t5.weights().placement();
     this.info = new RerankerInfo("t5", model, "transformers", placement.deviceName(), placement.dtypeName(), details);
+    this.guard = new CloseGuard(info.label());
   }
 
   @Override
   public Scores score(String query, List<Document> documents) {
-    lock.readLock().lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException(info.label() + " is closed");
-      }
-      return Scores.of(scoreAll(query, documents));
-    } finally {
-      lock.readLock().unlock();
-    }
+    return guard.call(() -> Scores.of(scoreAll(query, documents)));
   }
 
   private double[] scoreAll(String query, List<Document> documents) {
@@ -98,21 +90,14 @@ public final class T5Scorer implements Scorer {
       texts.add(template.format(query, d.text()));
     }
     List<Encoding> encodings = tokenizer.encodeBatch(texts);
-    Integer[] order = Batches.longestFirst(encodings);
-    for (int start = 0; start < n; start += batchSize) {
-      int end = Math.min(n, start + batchSize);
-      List<Encoding> batch = new ArrayList<>(end - start);
-      for (int k = start; k < end; k++) {
-        batch.add(encodings.get(order[k]));
-      }
-      PaddedBatch padded = tokenizer.pad(batch);
+    for (int[] rows : Batching.longestFirst(encodings, Encoding::length, batchSize)) {
+      PaddedBatch padded = tokenizer.pad(Batching.select(encodings, rows));
       Batches.checkIds(padded.inputIds(), t5.config().vocabSize(), model);
       float[] logits = run(padded);
-      for (int k = start; k < end; k++) {
-        int row = k - start;
+      for (int row = 0; row < rows.length; row++) {
         double no = logits[2 * row];
         double yes = logits[2 * row + 1];
-        out[order[k]] = returnLogits ? yes : 1 / (1 + Math.exp(no - yes));
+        out[rows[row]] = returnLogits ? yes : 1 / (1 + Math.exp(no - yes));
       }
     }
     return out;
@@ -145,18 +130,6 @@ public final class T5Scorer implements Scorer {
 
   @Override
   public void close() {
-    lock.writeLock().lock();
-    try {
-      if (!closed) {
-        closed = true;
-        try {
-          t5.close();
-        } finally {
-          tokenizer.close();
-        }
-      }
-    } finally {
-      lock.writeLock().unlock();
-    }
+    guard.close(t5, tokenizer);
   }
 }

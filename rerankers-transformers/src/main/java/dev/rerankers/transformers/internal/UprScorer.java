@@ -8,6 +8,8 @@ import dev.rerankers.Document;
 import dev.rerankers.InferenceException;
 import dev.rerankers.RerankerException;
 import dev.rerankers.RerankerInfo;
+import dev.rerankers.spi.Batching;
+import dev.rerankers.spi.CloseGuard;
 import dev.rerankers.spi.Scorer;
 import dev.rerankers.spi.Scores;
 import dev.rerankers.tokenizers.Encoding;
@@ -18,8 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * UPR, the Unsupervised Passage Reranker (Python's {@code UPRRanker}): how likely a T5 model finds
@@ -45,8 +45,7 @@ public final class UprScorer implements Scorer {
   private final boolean mean;
   private final int batchSize;
   private final RerankerInfo info;
-  private final ReadWriteLock lock = new ReentrantReadWriteLock();
-  private boolean closed;
+  private final CloseGuard guard;
 
   /**
    * Takes ownership of both tokenizers (the same tokenizer.json, truncating to the passage and
@@ -72,19 +71,12 @@ public final class UprScorer implements Scorer {
     details.put("score", mean ? "mean log P(query token)" : "sum log P(query token)");
     var placement = t5.weights().placement();
     this.info = new RerankerInfo("upr", model, "transformers", placement.deviceName(), placement.dtypeName(), details);
+    this.guard = new CloseGuard(info.label());
   }
 
   @Override
   public Scores score(String query, List<Document> documents) {
-    lock.readLock().lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException(info.label() + " is closed");
-      }
-      return Scores.of(scoreAll(query, documents));
-    } finally {
-      lock.readLock().unlock();
-    }
+    return guard.call(() -> Scores.of(scoreAll(query, documents)));
   }
 
   private double[] scoreAll(String query, List<Document> documents) {
@@ -101,19 +93,13 @@ public final class UprScorer implements Scorer {
       texts.add(verbalizerHead + " " + d.text() + ". " + verbalizer);
     }
     List<Encoding> encodings = passages.encodeBatch(texts);
-    Integer[] order = Batches.longestFirst(encodings);
-    for (int start = 0; start < n; start += batchSize) {
-      int end = Math.min(n, start + batchSize);
-      List<Encoding> batch = new ArrayList<>(end - start);
-      for (int k = start; k < end; k++) {
-        batch.add(encodings.get(order[k]));
-      }
-      PaddedBatch padded = passages.pad(batch);
+    for (int[] rows : Batching.longestFirst(encodings, Encoding::length, batchSize)) {
+      PaddedBatch padded = passages.pad(Batching.select(encodings, rows));
       Batches.checkIds(padded.inputIds(), vocab, model);
       float[] sums = run(padded, labels);
-      for (int k = start; k < end; k++) {
-        double s = sums[k - start];
-        out[order[k]] = mean ? s / labels.length : s;
+      for (int row = 0; row < rows.length; row++) {
+        double s = sums[row];
+        out[rows[row]] = mean ? s / labels.length : s;
       }
     }
     return out;
@@ -153,22 +139,6 @@ public final class UprScorer implements Scorer {
 
   @Override
   public void close() {
-    lock.writeLock().lock();
-    try {
-      if (!closed) {
-        closed = true;
-        try {
-          t5.close();
-        } finally {
-          try {
-            passages.close();
-          } finally {
-            queries.close();
-          }
-        }
-      }
-    } finally {
-      lock.writeLock().unlock();
-    }
+    guard.close(t5, passages, queries);
   }
 }
