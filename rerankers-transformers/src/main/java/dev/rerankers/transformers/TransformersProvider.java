@@ -32,6 +32,12 @@ public final class TransformersProvider implements RerankerProvider {
   public static final String SIGMOID = "sigmoid";
   /** Option: checkpoint format, {@code auto} by default. */
   public static final String FORMAT = "format";
+  /**
+   * Option (cross-encoder, safetensors on CPU): split each batch into forward passes whose largest
+   * layer intermediate stays under this many MiB (default 16; 0 = never split). Scores do not
+   * change; large fresh allocations cost more in page faults than the work they feed.
+   */
+  public static final String CPU_CHUNK_MB = "cpuChunkMb";
   /** Option: monoBERT two-logit scoring. */
   public static final String MONOBERT = "monobert";
   /** Option (t5): the "not relevant" token, a vocabulary piece or id, or {@code auto}. */
@@ -66,7 +72,7 @@ public final class TransformersProvider implements RerankerProvider {
     return switch (modelType) {
       case "t5" -> Set.of(TOKEN_FALSE, TOKEN_TRUE, RETURN_LOGITS, INPUTS_TEMPLATE);
       case "upr" -> Set.of(VERBALIZER_HEAD, VERBALIZER, MAX_QUERY_LENGTH, LOG_LIKELIHOOD);
-      default -> Set.of(SIGMOID, FORMAT, MONOBERT);
+      default -> Set.of(SIGMOID, FORMAT, MONOBERT, CPU_CHUNK_MB);
     };
   }
 

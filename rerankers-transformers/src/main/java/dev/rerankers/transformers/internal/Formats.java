@@ -4,6 +4,7 @@ import dev.rerankers.ConfigException;
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.RerankerSpec;
 import dev.rerankers.hub.ModelSource;
+import dev.rerankers.transformers.TransformersProvider;
 import dev.rerankers.transformers.models.Architectures;
 import dev.rerankers.transformers.nn.Placement;
 import java.util.List;
@@ -53,7 +54,13 @@ public final class Formats {
     String device = spec.option(RerankerSpec.DEVICE).orElse(null);
     String dtype = spec.option(RerankerSpec.DTYPE).orElse(null);
     return switch (format) {
-      case SAFETENSORS -> new NativeLogits(Architectures.loadClassifier(source, Placement.resolve(device, dtype)));
+      case SAFETENSORS -> {
+        int chunkMb = spec.intOption(TransformersProvider.CPU_CHUNK_MB, NativeLogits.DEFAULT_CPU_CHUNK_MB);
+        if (chunkMb < 0) {
+          throw new ConfigException(TransformersProvider.CPU_CHUNK_MB + " must be >= 0 (0 = never split), got " + chunkMb);
+        }
+        yield new NativeLogits(Architectures.loadClassifier(source, Placement.resolve(device, dtype)), chunkMb * (1L << 20));
+      }
       case TORCHSCRIPT, ONNX -> {
         if (dtype != null && !dtype.equals("fp32") && !dtype.equals("auto")) {
           throw new ConfigException("dtype " + dtype + " applies to safetensors checkpoints; " + format

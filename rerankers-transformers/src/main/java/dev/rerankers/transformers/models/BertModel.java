@@ -97,6 +97,11 @@ public final class BertModel implements Encoder {
   }
 
   @Override
+  public int attentionHeads() {
+    return config.numAttentionHeads();
+  }
+
+  @Override
   public int hiddenSize() {
     return config.hiddenSize();
   }

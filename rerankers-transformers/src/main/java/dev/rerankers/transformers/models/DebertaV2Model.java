@@ -120,6 +120,11 @@ public final class DebertaV2Model implements Encoder {
   }
 
   @Override
+  public int attentionHeads() {
+    return config.numAttentionHeads();
+  }
+
+  @Override
   public int hiddenSize() {
     return config.hiddenSize();
   }

@@ -23,4 +23,18 @@ public interface Encoder {
 
   /** The number of segment types (0 when the model has no token type embedding). */
   int typeVocabSize();
+
+  /** The number of attention heads (estimated as hidden / 64 unless the model says). */
+  default int attentionHeads() {
+    return Math.max(1, hiddenSize() / 64);
+  }
+
+  /**
+   * Bytes of the largest fp32 intermediate one input row of {@code length} tokens creates in a
+   * layer: the attention scores [heads, L, L] or the feed-forward activation [L, ~4·hidden]. Used
+   * to split large batches on CPU.
+   */
+  default long activationBytesPerRow(int length) {
+    return 4L * length * Math.max((long) attentionHeads() * length, 4L * hiddenSize());
+  }
 }

@@ -73,6 +73,11 @@ public final class ModernBertModel implements Encoder {
   }
 
   @Override
+  public int attentionHeads() {
+    return config.numAttentionHeads();
+  }
+
+  @Override
   public int hiddenSize() {
     return config.hiddenSize();
   }

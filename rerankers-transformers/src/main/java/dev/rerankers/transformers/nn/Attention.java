@@ -33,19 +33,39 @@ public final class Attention {
    *     masked), or null
    */
   public static NDArray weights(NDArray q, NDArray k, NDArray additiveMask, float scale) {
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale);
+    // scaling q [.., Lq, d] rather than the scores [.., Lq, Lk] touches d/Lk as much memory
+    NDArray scores = q.mul(scale).matMul(k.transpose(0, 1, 3, 2));
     return softmax(scores, additiveMask, q.getDataType());
   }
 
-  /** {@code softmax(scores + mask)} over the last dimension, in fp32, cast back to {@code type}. */
+  /**
+   * {@code softmax(scores + mask)} over the last dimension, in fp32, cast back to {@code type}.
+   * {@code scores} must be a fresh array the caller does not use again: the mask is added in place
+   * when its shape broadcasts into it, sparing one [B, H, Lq, Lk] allocation per layer.
+   */
   public static NDArray softmax(NDArray scores, NDArray additiveMask, DataType type) {
     if (additiveMask != null) {
-      scores = scores.add(additiveMask);
+      scores = broadcastsInto(additiveMask, scores) ? scores.addi(additiveMask) : scores.add(additiveMask);
     }
     if (type != DataType.FLOAT32) {
       return scores.toType(DataType.FLOAT32, false).softmax(-1).toType(type, false);
     }
     return scores.softmax(-1);
+  }
+
+  private static boolean broadcastsInto(NDArray mask, NDArray target) {
+    Shape m = mask.getShape();
+    Shape t = target.getShape();
+    if (mask.getDataType() != target.getDataType() || m.dimension() > t.dimension()) {
+      return false;
+    }
+    int offset = t.dimension() - m.dimension();
+    for (int i = 0; i < m.dimension(); i++) {
+      if (m.get(i) != 1 && m.get(i) != t.get(i + offset)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Full attention: {@code weights(q, k, mask, scale) · v}, [B, H, Lq, d]. */
