@@ -20,6 +20,9 @@ import java.util.List;
  */
 public final class LateInteractionModel implements AutoCloseable {
   private final String name;
+  /** The most bytes one layer intermediate of a CPU forward pass may take (16 MiB). */
+  static final long CPU_CHUNK_BYTES = 16L << 20;
+
   private final Encoder encoder;
   private final List<Linear> projections;
   private final List<Weights> weights;
@@ -57,6 +60,11 @@ public final class LateInteractionModel implements AutoCloseable {
     return dim;
   }
 
+  /** The encoder (tests size pass budgets with it). */
+  Encoder encoderForTests() {
+    return encoder;
+  }
+
   /** The longest input the encoder accepts. */
   public int maxLength() {
     return encoder.maxLength();
@@ -74,12 +82,45 @@ public final class LateInteractionModel implements AutoCloseable {
    * @throws InferenceException when an id is outside the vocabulary or a row exceeds the positions
    */
   public List<float[]> encode(List<TokenRow> rows) {
+    return encode(rows, CPU_CHUNK_BYTES);
+  }
+
+  /** {@link #encode(List)} with the CPU pass budget given (tests split small batches with it). */
+  List<float[]> encode(List<TokenRow> rows, long cpuChunkBytes) {
     int b = rows.size();
     int len = 0;
     for (TokenRow r : rows) {
       len = Math.max(len, r.length());
     }
     validate(rows, len);
+    int perPass = rowsPerPass(b, len, cpuChunkBytes);
+    if (perPass < b) {
+      List<float[]> out = new ArrayList<>(b);
+      for (int from = 0; from < b; from += perPass) {
+        out.addAll(encodePass(rows.subList(from, Math.min(b, from + perPass))));
+      }
+      return out;
+    }
+    return encodePass(rows);
+  }
+
+  /**
+   * On CPU, rows per forward pass such that no layer intermediate exceeds {@code budget}: large fresh allocations cost more in page faults than the work they feed
+   * (see docs/transformers.md, "Memory allocator"). Rows are independent, so vectors do not change.
+   */
+  private int rowsPerPass(int rows, int len, long budget) {
+    if (!"cpu".equals(weights.get(0).placement().deviceName())) {
+      return rows;
+    }
+    return (int) Math.max(1, Math.min(rows, budget / encoder.activationBytesPerRow(len)));
+  }
+
+  private List<float[]> encodePass(List<TokenRow> rows) {
+    int b = rows.size();
+    int len = 0;
+    for (TokenRow r : rows) {
+      len = Math.max(len, r.length());
+    }
     long[] ids = new long[b * len];
     long[] mask = new long[b * len];
     for (int i = 0; i < b; i++) {

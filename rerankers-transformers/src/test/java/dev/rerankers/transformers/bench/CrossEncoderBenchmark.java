@@ -98,6 +98,8 @@ public final class CrossEncoderBenchmark {
     }
     Map<String, Object> py = python ? runPython(dir, docsJson, repeats) : null;
     System.out.printf("%nMiniLM-L6-H384 cross-encoder, 100 pairs per call, %d timed calls, 2 threads, fp32, CPU%n", repeats);
+    System.out.printf("malloc: %s%n", System.getenv().entrySet().stream().filter(e -> e.getKey().startsWith("MALLOC_"))
+        .map(e -> e.getKey() + "=" + e.getValue()).sorted().reduce((x, y) -> x + " " + y).orElse("glibc defaults"));
     System.out.printf("matmul peak (1024^3 fp32): Java/DJL libtorch %.1f GFLOP/s%s%n", javaPeak,
         py == null ? "" : String.format(", Python torch %.1f GFLOP/s", ((Number) py.get("matmul_gflops")).doubleValue()));
     System.out.println("| set | batch | Java pairs/s | HF pairs/s | ratio | Java GFLOP/s (% peak) | HF GFLOP/s (% peak) |");
