@@ -46,6 +46,7 @@ public final class T5Scorer implements Scorer {
   private final int batchSize;
   private final RerankerInfo info;
   private final CloseGuard guard;
+  private final boolean cpu;
 
   /** Takes ownership of the tokenizer and the model; builds the two-token head in the model's manager. */
   public T5Scorer(String model, HfTokenizer tokenizer, T5Model t5, PromptTemplate template,
@@ -72,6 +73,7 @@ public final class T5Scorer implements Scorer {
     var placement = t5.weights().placement();
     this.info = new RerankerInfo("t5", model, "transformers", placement.deviceName(), placement.dtypeName(), details);
     this.guard = new CloseGuard(info.label());
+    this.cpu = "cpu".equals(placement.deviceName());
   }
 
   @Override
@@ -90,17 +92,23 @@ public final class T5Scorer implements Scorer {
       texts.add(template.format(query, d.text()));
     }
     List<Encoding> encodings = tokenizer.encodeBatch(texts);
-    for (int[] rows : Batching.longestFirst(encodings, Encoding::length, batchSize)) {
-      PaddedBatch padded = tokenizer.pad(Batching.select(encodings, rows));
-      Batches.checkIds(padded.inputIds(), t5.config().vocabSize(), model);
-      float[] logits = run(padded);
-      for (int row = 0; row < rows.length; row++) {
-        double no = logits[2 * row];
-        double yes = logits[2 * row + 1];
-        out[rows[row]] = returnLogits ? yes : 1 / (1 + Math.exp(no - yes));
+    for (int[] batch : Batching.longestFirst(encodings, Encoding::length, batchSize)) {
+      for (int[] rows : Batches.passes(batch, t5.activationBytesPerRow(encodings.get(batch[0]).length()), cpu)) {
+        scorePass(encodings, rows, out);
       }
     }
     return out;
+  }
+
+  private void scorePass(List<Encoding> encodings, int[] rows, double[] out) {
+    PaddedBatch padded = tokenizer.pad(Batching.select(encodings, rows));
+    Batches.checkIds(padded.inputIds(), t5.config().vocabSize(), model);
+    float[] logits = run(padded);
+    for (int row = 0; row < rows.length; row++) {
+      double no = logits[2 * row];
+      double yes = logits[2 * row + 1];
+      out[rows[row]] = returnLogits ? yes : 1 / (1 + Math.exp(no - yes));
+    }
   }
 
   /** (false, true) logits at the first decoder step, [rows · 2]. */

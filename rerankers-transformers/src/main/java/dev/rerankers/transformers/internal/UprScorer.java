@@ -46,6 +46,7 @@ public final class UprScorer implements Scorer {
   private final int batchSize;
   private final RerankerInfo info;
   private final CloseGuard guard;
+  private final boolean cpu;
 
   /**
    * Takes ownership of both tokenizers (the same tokenizer.json, truncating to the passage and
@@ -72,6 +73,7 @@ public final class UprScorer implements Scorer {
     var placement = t5.weights().placement();
     this.info = new RerankerInfo("upr", model, "transformers", placement.deviceName(), placement.dtypeName(), details);
     this.guard = new CloseGuard(info.label());
+    this.cpu = "cpu".equals(placement.deviceName());
   }
 
   @Override
@@ -93,13 +95,18 @@ public final class UprScorer implements Scorer {
       texts.add(verbalizerHead + " " + d.text() + ". " + verbalizer);
     }
     List<Encoding> encodings = passages.encodeBatch(texts);
-    for (int[] rows : Batching.longestFirst(encodings, Encoding::length, batchSize)) {
-      PaddedBatch padded = passages.pad(Batching.select(encodings, rows));
-      Batches.checkIds(padded.inputIds(), vocab, model);
-      float[] sums = run(padded, labels);
-      for (int row = 0; row < rows.length; row++) {
-        double s = sums[row];
-        out[rows[row]] = mean ? s / labels.length : s;
+    // per row, the decoder's vocabulary logits [Lq, vocab] can outgrow the encoder's intermediates
+    long logitsBytes = 4L * labels.length * vocab;
+    for (int[] batch : Batching.longestFirst(encodings, Encoding::length, batchSize)) {
+      long perRow = Math.max(t5.activationBytesPerRow(encodings.get(batch[0]).length()), logitsBytes);
+      for (int[] rows : Batches.passes(batch, perRow, cpu)) {
+        PaddedBatch padded = passages.pad(Batching.select(encodings, rows));
+        Batches.checkIds(padded.inputIds(), vocab, model);
+        float[] sums = run(padded, labels);
+        for (int row = 0; row < rows.length; row++) {
+          double s = sums[row];
+          out[rows[row]] = mean ? s / labels.length : s;
+        }
       }
     }
     return out;

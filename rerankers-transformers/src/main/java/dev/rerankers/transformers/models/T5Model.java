@@ -129,6 +129,15 @@ public final class T5Model implements AutoCloseable {
     return new Linear(NDArrays.stack(new NDList(rows)), null);
   }
 
+  /**
+   * Bytes of the largest fp32 intermediate one input row of {@code length} tokens creates in an
+   * encoder layer: the attention scores [heads, L, L] or the feed-forward activation [L, d_ff].
+   */
+  public long activationBytesPerRow(int length) {
+    T5Config c = config();
+    return 4L * length * Math.max((long) c.numHeads() * length, c.dFf());
+  }
+
   /** The configuration. */
   public T5Config config() {
     return config;
