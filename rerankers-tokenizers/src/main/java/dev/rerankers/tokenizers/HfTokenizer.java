@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.function.Supplier;
 
 /**
  * A Hugging Face tokenizer: {@code tokenizer.json} run by the Rust {@code tokenizers} library,
@@ -139,13 +138,13 @@ public final class HfTokenizer implements AutoCloseable {
   /** Encodes one text with special tokens, truncated to {@link #maxLength()}. */
   public Encoding encode(String text) {
     requireText(text, "text");
-    return read(() -> convert(tokenizer.encode(text)));
+    return guard.call(() -> convert(tokenizer.encode(text)));
   }
 
   /** Encodes one text without special tokens and without truncation. */
   public Encoding encodeRaw(String text) {
     requireText(text, "text");
-    return read(() -> convert(tokenizer.encode(text, false, false)));
+    return guard.call(() -> convert(tokenizer.encode(text, false, false)));
   }
 
   /**
@@ -155,7 +154,7 @@ public final class HfTokenizer implements AutoCloseable {
   public Encoding encodePair(String first, String second) {
     requireText(first, "first");
     requireText(second, "second");
-    return read(() -> convert(tokenizer.encode(first, second)));
+    return guard.call(() -> convert(tokenizer.encode(first, second)));
   }
 
   /** Encodes texts one by one (in parallel inside the native library), in input order. */
@@ -164,7 +163,7 @@ public final class HfTokenizer implements AutoCloseable {
     if (array.length == 0) {
       return List.of();
     }
-    return read(() -> convert(tokenizer.batchEncode(array)));
+    return guard.call(() -> convert(tokenizer.batchEncode(array)));
   }
 
   /** Encodes {@code (query, document)} pairs, in input order; see {@link #encodePair}. */
@@ -178,7 +177,7 @@ public final class HfTokenizer implements AutoCloseable {
     for (String d : docs) {
       pairs.add(query, d);
     }
-    return read(() -> convert(tokenizer.batchEncode(pairs)));
+    return guard.call(() -> convert(tokenizer.batchEncode(pairs)));
   }
 
   /**
@@ -203,10 +202,6 @@ public final class HfTokenizer implements AutoCloseable {
   @Override
   public String toString() {
     return "HfTokenizer[" + name + ", maxLength=" + (maxLength > 0 ? maxLength : "none") + "]";
-  }
-
-  private <T> T read(Supplier<T> call) {
-    return guard.call(call);
   }
 
   private static Encoding convert(ai.djl.huggingface.tokenizers.Encoding e) {

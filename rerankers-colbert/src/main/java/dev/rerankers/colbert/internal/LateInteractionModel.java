@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.rerankers.InferenceException;
+import dev.rerankers.spi.Batching;
 import dev.rerankers.transformers.models.Encoder;
 import dev.rerankers.transformers.models.EncoderInput;
 import dev.rerankers.transformers.nn.Linear;
@@ -20,9 +21,6 @@ import java.util.List;
  */
 public final class LateInteractionModel implements AutoCloseable {
   private final String name;
-  /** The most bytes one layer intermediate of a CPU forward pass may take (16 MiB). */
-  static final long CPU_CHUNK_BYTES = 16L << 20;
-
   private final Encoder encoder;
   private final List<Linear> projections;
   private final List<Weights> weights;
@@ -82,18 +80,23 @@ public final class LateInteractionModel implements AutoCloseable {
    * @throws InferenceException when an id is outside the vocabulary or a row exceeds the positions
    */
   public List<float[]> encode(List<TokenRow> rows) {
-    return encode(rows, CPU_CHUNK_BYTES);
+    return encode(rows, weights.get(0).placement().passBudgetBytes());
   }
 
-  /** {@link #encode(List)} with the CPU pass budget given (tests split small batches with it). */
-  List<float[]> encode(List<TokenRow> rows, long cpuChunkBytes) {
+  /**
+   * {@link #encode(List)} with the pass budget given (tests split small batches with it). On CPU a
+   * batch runs as several forward passes whose largest layer intermediate stays under the budget:
+   * large fresh allocations cost more in page faults than the work they feed (see
+   * docs/transformers.md, "Memory allocator"). Rows are independent, so vectors do not change.
+   */
+  List<float[]> encode(List<TokenRow> rows, long passBytes) {
     int b = rows.size();
     int len = 0;
     for (TokenRow r : rows) {
       len = Math.max(len, r.length());
     }
     validate(rows, len);
-    int perPass = rowsPerPass(b, len, cpuChunkBytes);
+    int perPass = Batching.rowsPerPass(b, encoder.activationBytesPerRow(len), passBytes);
     if (perPass < b) {
       List<float[]> out = new ArrayList<>(b);
       for (int from = 0; from < b; from += perPass) {
@@ -102,17 +105,6 @@ public final class LateInteractionModel implements AutoCloseable {
       return out;
     }
     return encodePass(rows);
-  }
-
-  /**
-   * On CPU, rows per forward pass such that no layer intermediate exceeds {@code budget}: large fresh allocations cost more in page faults than the work they feed
-   * (see docs/transformers.md, "Memory allocator"). Rows are independent, so vectors do not change.
-   */
-  private int rowsPerPass(int rows, int len, long budget) {
-    if (!"cpu".equals(weights.get(0).placement().deviceName())) {
-      return rows;
-    }
-    return (int) Math.max(1, Math.min(rows, budget / encoder.activationBytesPerRow(len)));
   }
 
   private List<float[]> encodePass(List<TokenRow> rows) {

@@ -6,6 +6,7 @@ import dev.rerankers.Document;
 import dev.rerankers.RerankerException;
 import dev.rerankers.InferenceException;
 import dev.rerankers.RerankerInfo;
+import dev.rerankers.spi.CloseGuard;
 import dev.rerankers.spi.Scorer;
 import dev.rerankers.spi.Scores;
 import dev.rerankers.tokenizers.HfTokenizer;
@@ -14,7 +15,6 @@ import dev.rerankers.transformers.models.Qwen2VlModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * MonoQwen2-VL scoring, as Python rerankers' {@code MonoVLMRanker}: for each image document, the
@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * last token, so batching changes scores only by float rounding.
  *
  * <p>Safe to call from several threads at once (each call has its own native scope); {@link
- * #close()} must not race with calls in progress.
+ * #close()} waits for calls in progress.
  */
 public final class MonoVlmScorer implements Scorer {
   private final RerankerInfo info;
@@ -38,12 +38,13 @@ public final class MonoVlmScorer implements Scorer {
   private final long falseId;
   private final long trueId;
   private final boolean returnLogits;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CloseGuard guard;
 
   MonoVlmScorer(RerankerInfo info, Qwen2VlModel model, HfTokenizer tokenizer, MonoVlmPrompt prompt,
       Qwen2VlImageProcessor processor, ImageLoader loader, int batchSize, long falseId, long trueId,
       boolean returnLogits) {
     this.info = info;
+    this.guard = new CloseGuard(info.label());
     this.model = model;
     this.tokenizer = tokenizer;
     this.prompt = prompt;
@@ -57,9 +58,10 @@ public final class MonoVlmScorer implements Scorer {
 
   @Override
   public Scores score(String query, List<Document> documents) {
-    if (closed.get()) {
-      throw new IllegalStateException(info.label() + " is closed");
-    }
+    return guard.call(() -> scoreAll(query, documents));
+  }
+
+  private Scores scoreAll(String query, List<Document> documents) {
     long[][] parts = prompt.parts(query);
     double[] scores = new double[documents.size()];
     for (int start = 0; start < documents.size(); start += batchSize) {
@@ -133,12 +135,6 @@ public final class MonoVlmScorer implements Scorer {
 
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      try {
-        model.close();
-      } finally {
-        tokenizer.close();
-      }
-    }
+    guard.close(model, tokenizer);
   }
 }

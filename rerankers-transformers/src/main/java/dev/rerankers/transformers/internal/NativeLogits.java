@@ -3,26 +3,31 @@ package dev.rerankers.transformers.internal;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.rerankers.spi.Batching;
 import dev.rerankers.tokenizers.PaddedBatch;
 import dev.rerankers.transformers.models.EncoderInput;
 import dev.rerankers.transformers.models.SequenceClassifier;
+import dev.rerankers.transformers.nn.Placement;
 
 /** A safetensors checkpoint run by this module's Java architectures. */
 final class NativeLogits implements LogitsModel {
   /** Default of the {@code cpuChunkMb} option. */
-  static final int DEFAULT_CPU_CHUNK_MB = 16;
+  static final int DEFAULT_CPU_CHUNK_MB = (int) (Placement.CPU_PASS_BYTES >> 20);
 
   private final SequenceClassifier model;
-  private final long budgetBytes;
+  private final long passBytes;
 
   NativeLogits(SequenceClassifier model) {
-    this(model, (long) DEFAULT_CPU_CHUNK_MB << 20);
+    this(model, Placement.CPU_PASS_BYTES);
   }
 
-  /** {@code budgetBytes}: on CPU, the largest layer intermediate a forward pass may create; 0 = no split. */
-  NativeLogits(SequenceClassifier model, long budgetBytes) {
+  /**
+   * {@code cpuBudgetBytes}: on CPU, the largest layer intermediate a forward pass may create (0 =
+   * no split); batches on a GPU are never split.
+   */
+  NativeLogits(SequenceClassifier model, long cpuBudgetBytes) {
     this.model = model;
-    this.budgetBytes = budgetBytes;
+    this.passBytes = model.weights().placement().isCpu() ? cpuBudgetBytes : 0;
   }
 
   @Override
@@ -51,17 +56,13 @@ final class NativeLogits implements LogitsModel {
   }
 
   /**
-   * On CPU, rows per forward pass such that no layer intermediate exceeds the budget: large
-   * fresh allocations cost more in page faults than the matmuls they feed (measured: a
-   * MiniLM batch of 32 × 160 tokens ran 3× slower per pair than 8 × 160). Rows are independent,
-   * so splitting changes no score.
+   * Rows per forward pass such that no layer intermediate exceeds the budget: large fresh
+   * allocations cost more in page faults than the matmuls they feed (measured: a MiniLM batch of
+   * 32 × 160 tokens ran 3× slower per pair than 8 × 160). Rows are independent, so splitting
+   * changes no score.
    */
   private int rowsPerForward(PaddedBatch batch) {
-    if (!"cpu".equals(model.weights().placement().deviceName()) || budgetBytes <= 0) {
-      return batch.size();
-    }
-    long perRow = model.encoder().activationBytesPerRow(batch.length());
-    return (int) Math.max(1, Math.min(batch.size(), budgetBytes / perRow));
+    return Batching.rowsPerPass(batch.size(), model.encoder().activationBytesPerRow(batch.length()), passBytes);
   }
 
   @Override

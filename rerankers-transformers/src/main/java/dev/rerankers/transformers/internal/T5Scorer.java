@@ -46,7 +46,7 @@ public final class T5Scorer implements Scorer {
   private final int batchSize;
   private final RerankerInfo info;
   private final CloseGuard guard;
-  private final boolean cpu;
+  private final long passBytes;
 
   /** Takes ownership of the tokenizer and the model; builds the two-token head in the model's manager. */
   public T5Scorer(String model, HfTokenizer tokenizer, T5Model t5, PromptTemplate template,
@@ -73,7 +73,7 @@ public final class T5Scorer implements Scorer {
     var placement = t5.weights().placement();
     this.info = new RerankerInfo("t5", model, "transformers", placement.deviceName(), placement.dtypeName(), details);
     this.guard = new CloseGuard(info.label());
-    this.cpu = "cpu".equals(placement.deviceName());
+    this.passBytes = placement.passBudgetBytes();
   }
 
   @Override
@@ -93,7 +93,7 @@ public final class T5Scorer implements Scorer {
     }
     List<Encoding> encodings = tokenizer.encodeBatch(texts);
     for (int[] batch : Batching.longestFirst(encodings, Encoding::length, batchSize)) {
-      for (int[] rows : Batches.passes(batch, t5.activationBytesPerRow(encodings.get(batch[0]).length()), cpu)) {
+      for (int[] rows : Batching.passes(batch, t5.activationBytesPerRow(encodings.get(batch[0]).length()), passBytes)) {
         scorePass(encodings, rows, out);
       }
     }

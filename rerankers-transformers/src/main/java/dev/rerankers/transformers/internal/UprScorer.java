@@ -46,7 +46,7 @@ public final class UprScorer implements Scorer {
   private final int batchSize;
   private final RerankerInfo info;
   private final CloseGuard guard;
-  private final boolean cpu;
+  private final long passBytes;
 
   /**
    * Takes ownership of both tokenizers (the same tokenizer.json, truncating to the passage and
@@ -73,7 +73,7 @@ public final class UprScorer implements Scorer {
     var placement = t5.weights().placement();
     this.info = new RerankerInfo("upr", model, "transformers", placement.deviceName(), placement.dtypeName(), details);
     this.guard = new CloseGuard(info.label());
-    this.cpu = "cpu".equals(placement.deviceName());
+    this.passBytes = placement.passBudgetBytes();
   }
 
   @Override
@@ -99,7 +99,7 @@ public final class UprScorer implements Scorer {
     long logitsBytes = 4L * labels.length * vocab;
     for (int[] batch : Batching.longestFirst(encodings, Encoding::length, batchSize)) {
       long perRow = Math.max(t5.activationBytesPerRow(encodings.get(batch[0]).length()), logitsBytes);
-      for (int[] rows : Batches.passes(batch, perRow, cpu)) {
+      for (int[] rows : Batching.passes(batch, perRow, passBytes)) {
         PaddedBatch padded = passages.pad(Batching.select(encodings, rows));
         Batches.checkIds(padded.inputIds(), vocab, model);
         float[] sums = run(padded, labels);

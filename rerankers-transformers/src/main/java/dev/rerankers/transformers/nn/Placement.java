@@ -101,6 +101,26 @@ public record Placement(Engine engine, Device device, DataType dtype, String req
     };
   }
 
+  /**
+   * On CPU, the most bytes one layer intermediate of a forward pass should take (16 MiB): larger
+   * fresh allocations cost more in page faults than the work they feed, so backends split their
+   * batches into passes under it (docs/transformers.md, "Memory allocator").
+   */
+  public static final long CPU_PASS_BYTES = 16L << 20;
+
+  /** Whether the weights live on the CPU. */
+  public boolean isCpu() {
+    return !device.isGpu();
+  }
+
+  /**
+   * The per-intermediate budget a forward pass on this placement should respect: {@link
+   * #CPU_PASS_BYTES} on CPU, 0 (no split) on a GPU.
+   */
+  public long passBudgetBytes() {
+    return isCpu() ? CPU_PASS_BYTES : 0;
+  }
+
   /** Short device name: cpu or gpu:N. */
   public String deviceName() {
     return device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu";
