@@ -1,15 +1,15 @@
 package dev.rerankers.colbert;
 
-import static dev.rerankers.colbert.testing.Fixtures.doubles;
-import static dev.rerankers.colbert.testing.Fixtures.map;
-import static dev.rerankers.colbert.testing.Fixtures.maps;
-import static dev.rerankers.colbert.testing.Fixtures.strings;
+import static dev.rerankers.testing.TestFiles.doubles;
+import static dev.rerankers.testing.TestFiles.map;
+import static dev.rerankers.testing.TestFiles.maps;
+import static dev.rerankers.testing.TestFiles.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rerankers.RankedResults;
 import dev.rerankers.Reranker;
 import dev.rerankers.Result;
-import dev.rerankers.colbert.testing.Fixtures;
+import dev.rerankers.testing.TestFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +28,7 @@ class ColbertE2eTest {
   static final double TOLERANCE = 1e-4;
 
   static Path folder(String name) {
-    return Fixtures.resource("e2e/" + name);
+    return TestFiles.resource("e2e/" + name);
   }
 
   /** Ranks every case; returns max |Δscore| against {@code key}'s scores. */
@@ -44,7 +44,7 @@ class ColbertE2eTest {
         actual[ids.indexOf((String) res.id())] = res.score();
         ranking.add(res.id());
       }
-      max = Math.max(max, Fixtures.maxAbsDiff(actual, doubles(c.get("scores_in_input_order"))));
+      max = Math.max(max, TestFiles.maxAbsDiff(actual, doubles(c.get("scores_in_input_order"))));
       assertThat(ranking).as("ranking of query %s", c.get("query_id")).isEqualTo(c.get("ranking"));
     }
     return max;
@@ -53,7 +53,7 @@ class ColbertE2eTest {
   @ParameterizedTest
   @ValueSource(strings = {"colbert", "colbert-small"})
   void should_match_python_rerankers_scores(String name) {
-    Map<String, Object> expected = Fixtures.json(folder(name).resolve("expected.json"));
+    Map<String, Object> expected = TestFiles.json(folder(name).resolve("expected.json"));
     List<Map<String, Object>> cases = maps(expected.get("cases"));
     int dim = ((Number) map(expected.get("colbert")).get("linear_dim")).intValue();
     try (Reranker ranker = Reranker.load("colbert:" + folder(name))) {
@@ -77,7 +77,7 @@ class ColbertE2eTest {
 
   @Test
   void should_rank_one_document_like_python_and_no_documents() {
-    Map<String, Object> expected = Fixtures.json(folder("colbert").resolve("expected.json"));
+    Map<String, Object> expected = TestFiles.json(folder("colbert").resolve("expected.json"));
     Map<String, Object> one = map(map(expected.get("single_doc")).get("rank_one_doc"));
     Map<String, Object> first = maps(expected.get("cases")).get(0);
     try (Reranker ranker = Reranker.load("colbert:" + folder("colbert") + "?cacheMb=0")) {

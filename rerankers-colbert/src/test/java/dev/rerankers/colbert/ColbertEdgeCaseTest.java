@@ -1,14 +1,14 @@
 package dev.rerankers.colbert;
 
-import static dev.rerankers.colbert.testing.Fixtures.doubles;
-import static dev.rerankers.colbert.testing.Fixtures.maps;
-import static dev.rerankers.colbert.testing.Fixtures.strings;
+import static dev.rerankers.testing.TestFiles.doubles;
+import static dev.rerankers.testing.TestFiles.maps;
+import static dev.rerankers.testing.TestFiles.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rerankers.RankedResults;
 import dev.rerankers.Reranker;
 import dev.rerankers.Result;
-import dev.rerankers.colbert.testing.Fixtures;
+import dev.rerankers.testing.TestFiles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,15 +39,15 @@ class ColbertEdgeCaseTest {
   @ParameterizedTest
   @ValueSource(ints = {256, 0})
   void should_match_python_on_edge_cases(int cacheMb) {
-    Map<String, Object> edge = Fixtures.json(Fixtures.resource("edge/colbert-edge.json"));
+    Map<String, Object> edge = TestFiles.json(TestFiles.resource("edge/colbert-edge.json"));
     double max = 0;
     List<String> worst = new ArrayList<>();
-    try (Reranker ranker = Reranker.load("colbert:" + Fixtures.resource("e2e/colbert") + "?cacheMb=" + cacheMb)) {
+    try (Reranker ranker = Reranker.load("colbert:" + TestFiles.resource("e2e/colbert") + "?cacheMb=" + cacheMb)) {
       for (Map<String, Object> set : maps(edge.get("sets"))) {
         if (cacheMb == 0 && ((String) set.get("name")).startsWith("query-")) {
           continue; // the query sweep reuses four documents: run it once, with the cache
         }
-        double d = Fixtures.maxAbsDiff(scores(ranker, (String) set.get("query"), strings(set.get("docs"))),
+        double d = TestFiles.maxAbsDiff(scores(ranker, (String) set.get("query"), strings(set.get("docs"))),
             doubles(set.get("scores_in_input_order")));
         if (d > max) {
           max = d;
@@ -61,7 +61,7 @@ class ColbertEdgeCaseTest {
 
   @Test
   void should_truncate_a_boundary_document_by_its_candidate_set() {
-    Map<String, Object> edge = Fixtures.json(Fixtures.resource("edge/colbert-edge.json"));
+    Map<String, Object> edge = TestFiles.json(TestFiles.resource("edge/colbert-edge.json"));
     Map<String, Map<String, Object>> byName = new java.util.HashMap<>();
     maps(edge.get("sets")).forEach(s -> byName.put((String) s.get("name"), s));
     double alone = doubles(byName.get("boundary-64-alone").get("scores_in_input_order"))[0];
@@ -69,7 +69,7 @@ class ColbertEdgeCaseTest {
     assertThat(Math.abs(alone - withLonger)).as("Python scores the same text differently by set").isGreaterThan(1e-3);
     String query = (String) byName.get("boundary-64-alone").get("query");
     List<String> pair = strings(byName.get("boundary-64-with-100").get("docs"));
-    try (Reranker ranker = Reranker.load("colbert:" + Fixtures.resource("e2e/colbert"))) {
+    try (Reranker ranker = Reranker.load("colbert:" + TestFiles.resource("e2e/colbert"))) {
       assertThat(ranker.score(query, pair.get(0))).isCloseTo(alone, Offset.offset(TOLERANCE));
       RankedResults r = ranker.rank(query, pair); // the cached (truncated) vectors must not be reused
       assertThat(r.usage().get("encoded_documents")).isEqualTo(2);
@@ -82,11 +82,11 @@ class ColbertEdgeCaseTest {
   @ValueSource(strings = {"colbert:e2e/colbert", "pylate:e2e/pylate-modernbert", "pylate:e2e/pylate-stanford"})
   void should_score_documents_truncated_to_nothing_like_an_empty_document(String spec) {
     String[] parts = spec.split(":", 2);
-    List<String> docs = new ArrayList<>(strings(maps(Fixtures.json(Fixtures.resource("e2e/colbert/expected.json"))
+    List<String> docs = new ArrayList<>(strings(maps(TestFiles.json(TestFiles.resource("e2e/colbert/expected.json"))
         .get("cases")).get(0).get("docs")));
     docs.add("");
     // maxLength=3: [CLS] marker [SEP] is all that is left of any document
-    try (Reranker ranker = Reranker.load(parts[0] + ":" + Fixtures.resource(parts[1]) + "?maxLength=3")) {
+    try (Reranker ranker = Reranker.load(parts[0] + ":" + TestFiles.resource(parts[1]) + "?maxLength=3")) {
       double[] s = scores(ranker, "vitamin B12 and homocysteine", docs);
       for (double v : s) {
         assertThat(v).isCloseTo(s[s.length - 1], Offset.offset(1e-6));

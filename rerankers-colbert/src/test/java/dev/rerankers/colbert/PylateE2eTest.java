@@ -1,14 +1,14 @@
 package dev.rerankers.colbert;
 
-import static dev.rerankers.colbert.testing.Fixtures.doubles;
-import static dev.rerankers.colbert.testing.Fixtures.maps;
-import static dev.rerankers.colbert.testing.Fixtures.strings;
+import static dev.rerankers.testing.TestFiles.doubles;
+import static dev.rerankers.testing.TestFiles.maps;
+import static dev.rerankers.testing.TestFiles.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rerankers.RankedResults;
 import dev.rerankers.Reranker;
 import dev.rerankers.Result;
-import dev.rerankers.colbert.testing.Fixtures;
+import dev.rerankers.testing.TestFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +28,8 @@ class PylateE2eTest {
   @ParameterizedTest
   @ValueSource(strings = {"pylate-modernbert", "pylate-stanford"})
   void should_match_pylate_scores(String name) {
-    Path folder = Fixtures.resource("e2e/" + name);
-    Map<String, Object> expected = Fixtures.json(folder.resolve("expected.json"));
+    Path folder = TestFiles.resource("e2e/" + name);
+    Map<String, Object> expected = TestFiles.json(folder.resolve("expected.json"));
     List<Map<String, Object>> cases = maps(expected.get("cases"));
     double max = 0;
     double maxRaw = 0;
@@ -47,8 +47,8 @@ class PylateE2eTest {
         for (int i = 0; i < raw.length; i++) {
           raw[i] = actual[i] * nq;
         }
-        max = Math.max(max, Fixtures.maxAbsDiff(actual, doubles(c.get("scores_in_input_order"))));
-        maxRaw = Math.max(maxRaw, Fixtures.maxAbsDiff(raw, doubles(c.get("raw_rerank_scores_in_input_order"))));
+        max = Math.max(max, TestFiles.maxAbsDiff(actual, doubles(c.get("scores_in_input_order"))));
+        maxRaw = Math.max(maxRaw, TestFiles.maxAbsDiff(raw, doubles(c.get("raw_rerank_scores_in_input_order"))));
         assertThat(r.stream().map(Result::id).toList()).as("ranking of query %s", c.get("query_id"))
             .isEqualTo(c.get("ranking"));
       }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rerankers.RankedResults;
 import dev.rerankers.Reranker;
 import dev.rerankers.Result;
-import dev.rerankers.llmlayerwise.testing.TestData;
+import dev.rerankers.testing.TestFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +25,7 @@ class LlmFixtureParityTest {
   static final double TOLERANCE = 1e-4;
 
   static Path dir(String name) {
-    return TestData.resource("llm/" + name);
+    return TestFiles.resource("llm/" + name);
   }
 
   /** Loads a ranker with the variant's options and returns the max |Δscore| over its cases. */
@@ -35,8 +35,8 @@ class LlmFixtureParityTest {
     double max = 0;
     try (Reranker ranker = b.build()) {
       for (Map<String, Object> c : cases) {
-        List<String> docs = TestData.strings(c.get("docs"));
-        List<String> ids = TestData.strings(c.get("doc_ids"));
+        List<String> docs = TestFiles.strings(c.get("docs"));
+        List<String> ids = TestFiles.strings(c.get("doc_ids"));
         RankedResults r = ranker.rank((String) c.get("query"), docs, ids, null);
         double[] actual = new double[docs.size()];
         List<Object> ranking = new ArrayList<>();
@@ -44,8 +44,8 @@ class LlmFixtureParityTest {
           actual[ids.indexOf((String) res.id())] = res.score();
           ranking.add(res.id());
         }
-        double[] expected = TestData.doubles(c.get("scores_in_input_order"));
-        max = Math.max(max, TestData.maxAbsDiff(actual, expected));
+        double[] expected = TestFiles.doubles(c.get("scores_in_input_order"));
+        max = Math.max(max, TestFiles.maxAbsDiff(actual, expected));
         if (((Number) c.get("min_gap")).doubleValue() > 1e-3) {
           assertThat(ranking).as("ranking of query %s", c.get("query_id")).isEqualTo(expectedRanking(ids, expected));
         }
@@ -62,8 +62,8 @@ class LlmFixtureParityTest {
 
   @Test
   void should_score_bge_reranker_v2_gemma_by_the_yes_logit() {
-    Map<String, Object> expected = TestData.json(dir("bge-reranker-v2-gemma").resolve("expected.json"));
-    double d = check("llm-layerwise", dir("bge-reranker-v2-gemma"), Map.of(), TestData.maps(expected.get("cases")));
+    Map<String, Object> expected = TestFiles.json(dir("bge-reranker-v2-gemma").resolve("expected.json"));
+    double d = check("llm-layerwise", dir("bge-reranker-v2-gemma"), Map.of(), TestFiles.maps(expected.get("cases")));
     System.out.printf("llm bge-reranker-v2-gemma max|Δscore| = %.3g (tolerance %.0e)%n", d, TOLERANCE);
     assertThat(d).isLessThanOrEqualTo(TOLERANCE);
   }
@@ -71,13 +71,13 @@ class LlmFixtureParityTest {
   /** Checks every variant of a fixture whose {@code slow} flag equals {@code slow}. */
   static void checkVariants(String type, String name, boolean slow) {
     Path folder = dir(name);
-    Map<String, Object> expected = TestData.json(folder.resolve("expected.json"));
+    Map<String, Object> expected = TestFiles.json(folder.resolve("expected.json"));
     int checked = 0;
-    for (Map<String, Object> v : TestData.maps(expected.get("variants"))) {
+    for (Map<String, Object> v : TestFiles.maps(expected.get("variants"))) {
       if (Boolean.TRUE.equals(v.get("slow")) != slow) {
         continue;
       }
-      double d = check(type, folder, TestData.map(v.get("options")), TestData.maps(v.get("cases")));
+      double d = check(type, folder, TestFiles.map(v.get("options")), TestFiles.maps(v.get("cases")));
       System.out.printf("llm %-36s %-62s max|Δscore| = %.3g (tolerance %.0e)%n", name, v.get("options"), d, TOLERANCE);
       assertThat(d).as("variant %s", v.get("options")).isLessThanOrEqualTo(TOLERANCE);
       checked++;
@@ -112,11 +112,11 @@ class LlmFixtureParityTest {
   @Test
   void should_give_the_same_scores_when_running_past_the_cutoff() {
     Path folder = dir("bge-reranker-v2.5-gemma2-lightweight");
-    Map<String, Object> expected = TestData.json(folder.resolve("expected.json"));
-    Map<String, Object> shortDefaults = TestData.maps(expected.get("variants")).get(1);
-    assertThat(TestData.map(shortDefaults.get("options"))).isEqualTo(Map.of("maxLength", "96"));
+    Map<String, Object> expected = TestFiles.json(folder.resolve("expected.json"));
+    Map<String, Object> shortDefaults = TestFiles.maps(expected.get("variants")).get(1);
+    assertThat(TestFiles.map(shortDefaults.get("options"))).isEqualTo(Map.of("maxLength", "96"));
     double d = check("llm-layerwise", folder, Map.of("maxLength", "96", "stopAtCutoff", "false"),
-        TestData.maps(shortDefaults.get("cases")));
+        TestFiles.maps(shortDefaults.get("cases")));
     System.out.printf("llm gemma2-lightweight stopAtCutoff=false max|Δscore| = %.3g%n", d);
     assertThat(d).isLessThanOrEqualTo(TOLERANCE);
     try (Reranker stop = Reranker.builder(folder.toString()).type("llm-layerwise").build();

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rerankers.ConfigException;
 import dev.rerankers.Reranker;
-import dev.rerankers.llmlayerwise.testing.TestData;
+import dev.rerankers.testing.TestFiles;
 import org.junit.jupiter.api.Test;
 
 /** Option validation and what the loaded rankers report. */
 class LlmOptionsTest {
   static String dir(String name) {
-    return TestData.resource("llm/" + name).toString();
+    return TestFiles.resource("llm/" + name).toString();
   }
 
   @Test

@@ -9,7 +9,7 @@ import dev.rerankers.Result;
 import dev.rerankers.llmlayerwise.internal.LlmScorer;
 import dev.rerankers.llmlayerwise.internal.MxbaiPrompt;
 import dev.rerankers.llmlayerwise.internal.TextEncoder;
-import dev.rerankers.llmlayerwise.testing.TestData;
+import dev.rerankers.testing.TestFiles;
 import dev.rerankers.tokenizers.HfTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,17 +25,17 @@ import org.junit.jupiter.api.Test;
  */
 class MxbaiV2E2eTest {
   static final double TOLERANCE = 1e-4;
-  static final Path DIR = TestData.resource("e2e/mxbaiv2");
-  static final Map<String, Object> EXPECTED = TestData.json(DIR.resolve("expected.json"));
+  static final Path DIR = TestFiles.resource("e2e/mxbaiv2");
+  static final Map<String, Object> EXPECTED = TestFiles.json(DIR.resolve("expected.json"));
 
   @Test
   void should_match_python_scores_and_rankings() {
     double max = 0;
     int pairs = 0;
     try (Reranker ranker = Reranker.load("mxbaiv2:" + DIR)) {
-      for (Map<String, Object> c : TestData.maps(EXPECTED.get("cases"))) {
-        List<String> docs = TestData.strings(c.get("docs"));
-        List<String> ids = TestData.strings(c.get("doc_ids"));
+      for (Map<String, Object> c : TestFiles.maps(EXPECTED.get("cases"))) {
+        List<String> docs = TestFiles.strings(c.get("docs"));
+        List<String> ids = TestFiles.strings(c.get("doc_ids"));
         RankedResults r = ranker.rank((String) c.get("query"), docs, ids, null);
         double[] actual = new double[docs.size()];
         List<Object> ranking = new ArrayList<>();
@@ -43,7 +43,7 @@ class MxbaiV2E2eTest {
           actual[ids.indexOf((String) res.id())] = res.score();
           ranking.add(res.id());
         }
-        max = Math.max(max, TestData.maxAbsDiff(actual, TestData.doubles(c.get("scores_in_input_order"))));
+        max = Math.max(max, TestFiles.maxAbsDiff(actual, TestFiles.doubles(c.get("scores_in_input_order"))));
         pairs += docs.size();
         assertThat(ranking).as("ranking of query %s", c.get("query_id")).isEqualTo(c.get("ranking"));
       }
@@ -56,16 +56,16 @@ class MxbaiV2E2eTest {
 
   @Test
   void should_build_python_prompt_token_ids() {
-    Map<String, Object> tok = TestData.map(EXPECTED.get("tokenization"));
-    Map<String, Object> first = TestData.maps(EXPECTED.get("cases")).get(0);
-    List<String> docs = TestData.strings(first.get("docs"));
+    Map<String, Object> tok = TestFiles.map(EXPECTED.get("tokenization"));
+    Map<String, Object> first = TestFiles.maps(EXPECTED.get("cases")).get(0);
+    List<String> docs = TestFiles.strings(first.get("docs"));
     try (HfTokenizer t = HfTokenizer.builder(dev.rerankers.hub.ModelSource.local(DIR)).maxLength(Integer.MAX_VALUE).build()) {
       MxbaiPrompt recipe = new MxbaiPrompt(new TextEncoder(t), null, 8192, 1024);
       assertThat(recipe.staticLength()).isEqualTo(((Number) tok.get("static_tokens_length")).intValue());
       assertThat(recipe.effectiveMaxLength()).isEqualTo(((Number) tok.get("effective_max_length")).intValue());
-      List<Map<String, Object>> pairs = TestData.maps(tok.get("pairs"));
+      List<Map<String, Object>> pairs = TestFiles.maps(tok.get("pairs"));
       for (int i = 0; i < pairs.size(); i++) {
-        long[] expected = TestData.longs(pairs.get(i).get("input_ids"));
+        long[] expected = TestFiles.longs(pairs.get(i).get("input_ids"));
         assertThat(recipe.build((String) first.get("query"), docs.get(i)).ids()).as("prompt of doc %d", i).containsExactly(expected);
       }
       assertThat(t.encodeRaw("1").ids()).containsExactly(((Number) tok.get("pos_token_id")).longValue());
@@ -75,10 +75,10 @@ class MxbaiV2E2eTest {
 
   @Test
   void should_score_a_single_document_as_python() {
-    Map<String, Object> single = TestData.map(TestData.map(EXPECTED.get("single_doc")).get("score_method"));
-    Map<String, Object> first = TestData.maps(EXPECTED.get("cases")).get(0);
+    Map<String, Object> single = TestFiles.map(TestFiles.map(EXPECTED.get("single_doc")).get("score_method"));
+    Map<String, Object> first = TestFiles.maps(EXPECTED.get("cases")).get(0);
     try (Reranker ranker = Reranker.load("mxbaiv2:" + DIR)) {
-      double s = ranker.score((String) first.get("query"), TestData.strings(first.get("docs")).get(0));
+      double s = ranker.score((String) first.get("query"), TestFiles.strings(first.get("docs")).get(0));
       assertThat(s).isCloseTo(((Number) single.get("value")).doubleValue(), offset(TOLERANCE));
       assertThat(ranker.rank("anything", List.of()).size()).isZero();
     }

@@ -11,6 +11,7 @@ import dev.rerankers.RankedResults;
 import dev.rerankers.Reranker;
 import dev.rerankers.Result;
 import dev.rerankers.monovlm.testing.Fixture;
+import dev.rerankers.testing.TestFiles;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -71,19 +72,19 @@ class MonoVlmE2eTest {
 
   @Test
   void should_match_python_rerankers_on_the_base_model() throws IOException {
-    check(base, "base", Fixture.maps(Fixture.map(expected.get("rerankers")).get("base")));
+    check(base, "base", TestFiles.maps(TestFiles.map(expected.get("rerankers")).get("base")));
   }
 
   @Test
   void should_match_python_rerankers_on_the_lora_adapter_merged_at_load() throws IOException {
-    check(lora, "lora", Fixture.maps(Fixture.map(expected.get("rerankers")).get("lora_merged")));
+    check(lora, "lora", TestFiles.maps(TestFiles.map(expected.get("rerankers")).get("lora_merged")));
     assertThat(lora.info().details()).containsEntry("loraModules", "16").containsKey("baseModel");
   }
 
   @Test
   void should_give_the_same_scores_in_batches() throws IOException {
     try (Reranker batched = Reranker.load("monovlm:" + Fixture.dir().resolve("tiny-lora") + "?batchSize=3")) {
-      check(batched, "lora batchSize=3", Fixture.maps(Fixture.map(expected.get("rerankers")).get("lora_merged")));
+      check(batched, "lora batchSize=3", TestFiles.maps(TestFiles.map(expected.get("rerankers")).get("lora_merged")));
     }
   }
 
@@ -111,15 +112,15 @@ class MonoVlmE2eTest {
   @Test
   void should_score_by_the_true_logit_with_returnLogits() throws IOException {
     int trueId = ((Number) expected.get("token_true_id")).intValue();
-    Map<String, Object> first = Fixture.maps(Fixture.map(expected.get("rerankers")).get("base")).get(0);
+    Map<String, Object> first = TestFiles.maps(TestFiles.map(expected.get("rerankers")).get("base")).get(0);
     @SuppressWarnings("unchecked")
     List<String> files = (List<String>) first.get("doc_ids");
     try (Reranker logits = Reranker.builder(Fixture.dir().resolve("tiny-qwen2vl").toString()).type("monovlm")
         .option("returnLogits", "true").build()) {
       RankedResults r = logits.rankDocuments((String) first.get("query"), documents(files));
-      List<Map<String, Object>> perImage = Fixture.maps(expected.get("per_image_first_query"));
+      List<Map<String, Object>> perImage = TestFiles.maps(expected.get("per_image_first_query"));
       for (Map<String, Object> row : perImage) {
-        double want = Fixture.floats(row.get("logits_last_position"))[trueId];
+        double want = TestFiles.floats(row.get("logits_last_position"))[trueId];
         double got = r.resultOf(row.get("file")).orElseThrow().score();
         assertThat(got).as((String) row.get("file")).isCloseTo(want, org.assertj.core.data.Offset.offset(TOLERANCE));
       }
@@ -182,7 +183,7 @@ class MonoVlmE2eTest {
     for (Map<String, Object> c : cases) {
       @SuppressWarnings("unchecked")
       List<String> files = (List<String>) c.get("doc_ids");
-      float[] want = Fixture.floats(c.get("scores_in_input_order"));
+      float[] want = TestFiles.floats(c.get("scores_in_input_order"));
       RankedResults r = ranker.rankDocuments((String) c.get("query"), documents(files));
       assertThat(r.results()).hasSize(files.size());
       for (int i = 0; i < files.size(); i++) {

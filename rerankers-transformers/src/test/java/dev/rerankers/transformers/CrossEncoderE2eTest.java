@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rerankers.RankedResults;
 import dev.rerankers.Reranker;
 import dev.rerankers.Result;
-import dev.rerankers.transformers.testing.Fixtures;
+import dev.rerankers.testing.TestFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +27,7 @@ class CrossEncoderE2eTest {
   static final double TOLERANCE = 1e-4;
 
   static Path folder(String name) {
-    return Fixtures.resource("e2e/" + name);
+    return TestFiles.resource("e2e/" + name);
   }
 
   @SuppressWarnings("unchecked")
@@ -52,12 +52,12 @@ class CrossEncoderE2eTest {
       List<String> docs = strings(in.get("docs"));
       List<String> ids = strings(in.get("doc_ids"));
       RankedResults r = ranker.rank((String) in.get("query"), docs, ids, null);
-      float[] expected = Fixtures.floats(py.get("scores_in_input_order"));
+      float[] expected = TestFiles.floats(py.get("scores_in_input_order"));
       float[] actual = new float[docs.size()];
       for (Result res : r) {
         actual[ids.indexOf((String) res.id())] = res.score().floatValue();
       }
-      max = Math.max(max, Fixtures.maxAbsDiff(actual, expected));
+      max = Math.max(max, TestFiles.maxAbsDiff(actual, expected));
       List<Object> ranking = new ArrayList<>();
       r.forEach(res -> ranking.add(res.id()));
       assertThat(ranking).as("ranking of query %s", in.get("query_id")).isEqualTo(py.get("ranking"));
@@ -68,7 +68,7 @@ class CrossEncoderE2eTest {
   @ParameterizedTest
   @ValueSource(strings = {"bert", "monobert", "electra", "xlm-roberta", "deberta-v2", "modernbert"})
   void should_match_python_rerankers_scores(String name) {
-    Map<String, Object> expected = Fixtures.json(folder(name).resolve("expected.json"));
+    Map<String, Object> expected = TestFiles.json(folder(name).resolve("expected.json"));
     List<Map<String, Object>> cases = list(expected.get("cases"));
     try (Reranker ranker = Reranker.load("cross-encoder:" + folder(name))) {
       double diff = checkCases(ranker, cases, cases);
@@ -93,7 +93,7 @@ class CrossEncoderE2eTest {
 
   @Test
   void should_rank_one_document_and_no_documents() {
-    Map<String, Object> expected = Fixtures.json(folder("bert").resolve("expected.json"));
+    Map<String, Object> expected = TestFiles.json(folder("bert").resolve("expected.json"));
     @SuppressWarnings("unchecked")
     Map<String, Object> one = (Map<String, Object>) ((Map<String, Object>) expected.get("single_doc")).get("rank_one_doc");
     Map<String, Object> first = list(expected.get("cases")).get(0);
@@ -105,16 +105,16 @@ class CrossEncoderE2eTest {
       assertThat(ranker.rank("anything", List.of()).size()).isZero();
     }
     // monoBERT: Python crashes on one document; the Java ranker scores it as in a larger batch
-    Map<String, Object> mono = list(Fixtures.json(folder("monobert").resolve("expected.json")).get("cases")).get(0);
+    Map<String, Object> mono = list(TestFiles.json(folder("monobert").resolve("expected.json")).get("cases")).get(0);
     try (Reranker ranker = Reranker.load("cross-encoder:" + folder("monobert"))) {
       double s = ranker.score((String) mono.get("query"), strings(mono.get("docs")).get(0));
-      assertThat(s).isCloseTo(Fixtures.floats(mono.get("scores_in_input_order"))[0], org.assertj.core.data.Offset.offset(TOLERANCE));
+      assertThat(s).isCloseTo(TestFiles.floats(mono.get("scores_in_input_order"))[0], org.assertj.core.data.Offset.offset(TOLERANCE));
     }
   }
 
   @Test
   void should_give_the_same_scores_from_8_threads_as_sequentially() throws Exception {
-    List<Map<String, Object>> cases = list(Fixtures.json(folder("xlm-roberta").resolve("expected.json")).get("cases"));
+    List<Map<String, Object>> cases = list(TestFiles.json(folder("xlm-roberta").resolve("expected.json")).get("cases"));
     try (Reranker ranker = Reranker.load("cross-encoder:" + folder("xlm-roberta") + "?batchSize=4&maxLength=48")) {
       Map<Integer, double[]> sequential = new HashMap<>();
       for (int c = 0; c < cases.size(); c++) {

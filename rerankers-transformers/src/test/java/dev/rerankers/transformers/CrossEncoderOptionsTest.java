@@ -10,7 +10,7 @@ import dev.rerankers.InferenceException;
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.RankedResults;
 import dev.rerankers.Reranker;
-import dev.rerankers.transformers.testing.Fixtures;
+import dev.rerankers.testing.TestFiles;
 import dev.rerankers.transformers.testing.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,7 +31,7 @@ class CrossEncoderOptionsTest {
 
   /** A copy of an e2e folder under tmp/name (file permissions made writable). */
   Path copy(String e2eCase, String name) throws IOException {
-    Path src = Fixtures.resource("e2e/" + e2eCase);
+    Path src = TestFiles.resource("e2e/" + e2eCase);
     Path dst = Files.createDirectories(tmp.resolve(name));
     try (Stream<Path> files = Files.list(src)) {
       for (Path f : files.toList()) {
@@ -83,7 +83,7 @@ class CrossEncoderOptionsTest {
     assertThatThrownBy(() -> Reranker.load("cross-encoder:" + two))
         .isInstanceOf(ModelLoadException.class).hasMessageContaining("monobert=true");
     try (Reranker byOption = Reranker.load("cross-encoder:" + two + "?monobert=true");
-        Reranker byName = Reranker.load("cross-encoder:" + Fixtures.resource("e2e/monobert"))) {
+        Reranker byName = Reranker.load("cross-encoder:" + TestFiles.resource("e2e/monobert"))) {
       assertThat(scores(byOption)).containsExactly(scores(byName));
     }
     assertThatThrownBy(() -> Reranker.load("cross-encoder:" + copy("bert", "b") + "?monobert=true"))
@@ -128,7 +128,7 @@ class CrossEncoderOptionsTest {
   void should_fail_clearly_when_token_ids_exceed_the_model_vocabulary() throws IOException {
     // the golden BERT has 1000 words; the e2e tokenizer produces ids up to 3000
     Path dir = copy("bert", "mismatch");
-    Path golden = Fixtures.resource("golden/BertForSequenceClassification");
+    Path golden = TestFiles.resource("golden/BertForSequenceClassification");
     Files.copy(golden.resolve("config.json"), dir.resolve("config.json"), StandardCopyOption.REPLACE_EXISTING);
     Files.copy(golden.resolve("model.safetensors"), dir.resolve("model.safetensors"), StandardCopyOption.REPLACE_EXISTING);
     try (Reranker r = Reranker.load("cross-encoder:" + dir)) {
@@ -157,7 +157,7 @@ class CrossEncoderOptionsTest {
   @Test
   void should_truncate_to_an_explicit_max_length() throws IOException {
     Path bert = copy("bert", "bert");
-    Map<String, Object> expected = Fixtures.json(bert.resolve("expected.json"));
+    Map<String, Object> expected = TestFiles.json(bert.resolve("expected.json"));
     @SuppressWarnings("unchecked")
     List<String> docs = (List<String>) ((List<Map<String, Object>>) expected.get("cases")).get(0).get("docs");
     try (Reranker full = Reranker.load("cross-encoder:" + bert);

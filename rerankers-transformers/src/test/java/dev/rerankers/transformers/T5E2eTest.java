@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rerankers.RankedResults;
 import dev.rerankers.Reranker;
 import dev.rerankers.Result;
+import dev.rerankers.testing.TestFiles;
 import dev.rerankers.tokenizers.HfTokenizer;
-import dev.rerankers.transformers.testing.Fixtures;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,7 +32,7 @@ class T5E2eTest {
   static final double TOLERANCE = 1e-4;
 
   static Path folder(String name) {
-    return Fixtures.resource("e2e/" + name);
+    return TestFiles.resource("e2e/" + name);
   }
 
   @SuppressWarnings("unchecked")
@@ -71,7 +71,7 @@ class T5E2eTest {
         actual[ids.indexOf((String) res.id())] = res.score().floatValue();
         ranking.add(res.id());
       }
-      diffs[c] = Fixtures.maxAbsDiff(actual, Fixtures.floats(py.get("scores_in_input_order")));
+      diffs[c] = TestFiles.maxAbsDiff(actual, TestFiles.floats(py.get("scores_in_input_order")));
       assertThat(ranking).as("ranking of query %s", in.get("query_id")).isEqualTo(py.get("ranking"));
     }
     return diffs;
@@ -94,7 +94,7 @@ class T5E2eTest {
   @ParameterizedTest
   @ValueSource(strings = {"t5", "t5-gated"})
   void should_match_python_t5_ranker_scores_and_logits(String name) {
-    Map<String, Object> expected = Fixtures.json(folder(name).resolve("expected.json"));
+    Map<String, Object> expected = TestFiles.json(folder(name).resolve("expected.json"));
     List<Map<String, Object>> cases = list(expected.get("cases"));
     Map<String, Object> kwargs = map(expected.get("rerankers_kwargs"));
     Map<String, Object> t5 = map(expected.get("t5"));
@@ -129,8 +129,8 @@ class T5E2eTest {
   @ParameterizedTest
   @ValueSource(strings = {"t5", "t5-gated"})
   void should_tokenize_the_t5_input_text_as_python(String name) {
-    Map<String, Object> tok = map(Fixtures.json(folder(name).resolve("expected.json")).get("tokenization"));
-    Map<String, Object> first = list(Fixtures.json(folder(name).resolve("expected.json")).get("cases")).get(0);
+    Map<String, Object> tok = map(TestFiles.json(folder(name).resolve("expected.json")).get("tokenization"));
+    Map<String, Object> first = list(TestFiles.json(folder(name).resolve("expected.json")).get("cases")).get(0);
     List<Map<String, Object>> pairs = list(tok.get("pairs"));
     List<String> docs = strings(first.get("docs"));
     assertThat(pairs).hasSameSizeAs(docs);
@@ -140,7 +140,7 @@ class T5E2eTest {
       for (int i = 0; i < docs.size(); i++) {
         String text = template.format((String) first.get("query"), docs.get(i));
         assertThat(text).isEqualTo(pairs.get(i).get("input_text"));
-        assertThat(tokenizer.encode(text).ids()).as("doc %d", i).containsExactly(Fixtures.longs(pairs.get(i).get("input_ids")));
+        assertThat(tokenizer.encode(text).ids()).as("doc %d", i).containsExactly(TestFiles.longs(pairs.get(i).get("input_ids")));
       }
     }
   }
@@ -158,7 +158,7 @@ class T5E2eTest {
 
   /** T5Ranker with a custom template, ▁no/▁yes, return_logits, batch_size=3, on the first queries. */
   static void checkOptions(int queries) {
-    Map<String, Object> expected = Fixtures.json(folder("t5-options").resolve("expected.json"));
+    Map<String, Object> expected = TestFiles.json(folder("t5-options").resolve("expected.json"));
     List<Map<String, Object>> cases = first(list(expected.get("cases")), queries);
     for (Map<String, Object> run : list(expected.get("runs"))) {
       Map<String, Object> kwargs = map(run.get("kwargs"));
@@ -194,7 +194,7 @@ class T5E2eTest {
    * 1.8e-4 on these sums).
    */
   static void checkUpr(int queries) {
-    Map<String, Object> expected = Fixtures.json(folder("upr").resolve("expected.json"));
+    Map<String, Object> expected = TestFiles.json(folder("upr").resolve("expected.json"));
     List<Map<String, Object>> cases = first(list(expected.get("cases")), queries);
     int[] queryTokens = new int[cases.size()];
     try (HfTokenizer tokenizer = HfTokenizer.builder(dev.rerankers.hub.ModelSource.local(folder("t5"))).maxLength(128).build()) {
@@ -224,7 +224,7 @@ class T5E2eTest {
 
   @Test
   void should_give_mean_log_likelihood_as_the_sum_over_query_tokens() {
-    Map<String, Object> first = list(Fixtures.json(folder("upr").resolve("expected.json")).get("cases")).get(0);
+    Map<String, Object> first = list(TestFiles.json(folder("upr").resolve("expected.json")).get("cases")).get(0);
     String query = (String) first.get("query");
     List<String> docs = strings(first.get("docs")).subList(0, 3);
     int queryTokens;

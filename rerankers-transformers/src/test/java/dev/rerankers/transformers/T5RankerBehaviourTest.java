@@ -8,7 +8,7 @@ import dev.rerankers.ModelLoadException;
 import dev.rerankers.RankedResults;
 import dev.rerankers.Reranker;
 import dev.rerankers.Result;
-import dev.rerankers.transformers.testing.Fixtures;
+import dev.rerankers.testing.TestFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and batch shapes differ).
  */
 class T5RankerBehaviourTest {
-  static final String T5 = "t5:" + Fixtures.resource("e2e/t5");
+  static final String T5 = "t5:" + TestFiles.resource("e2e/t5");
 
   @Test
   void should_fail_clearly_when_the_vocabulary_lacks_the_relevance_tokens(@TempDir Path dir) throws IOException {
@@ -53,7 +53,7 @@ class T5RankerBehaviourTest {
 
   @Test
   void should_explain_that_pickle_checkpoints_need_converting(@TempDir Path dir) throws IOException {
-    Path src = Fixtures.resource("e2e/t5");
+    Path src = TestFiles.resource("e2e/t5");
     for (String f : List.of("config.json", "tokenizer.json", "tokenizer_config.json")) {
       Files.copy(src.resolve(f), dir.resolve(f));
     }
@@ -81,28 +81,28 @@ class T5RankerBehaviourTest {
 
   @Test
   void should_validate_templates_and_options_before_loading() {
-    assertThatThrownBy(() -> Reranker.builder(Fixtures.resource("e2e/t5").toString()).type("t5")
+    assertThatThrownBy(() -> Reranker.builder(TestFiles.resource("e2e/t5").toString()).type("t5")
         .option("inputsTemplate", "Query: {query} Relevant:").build())
         .isInstanceOf(ConfigException.class).hasMessageContaining("must contain {text}");
-    assertThatThrownBy(() -> Reranker.builder(Fixtures.resource("e2e/t5").toString()).type("t5")
+    assertThatThrownBy(() -> Reranker.builder(TestFiles.resource("e2e/t5").toString()).type("t5")
         .option("inputsTemplate", "Query: {q} Document: {text}").build())
         .isInstanceOf(ConfigException.class).hasMessageContaining("{q}");
-    assertThatThrownBy(() -> Reranker.builder(Fixtures.resource("e2e/t5").toString()).type("t5")
+    assertThatThrownBy(() -> Reranker.builder(TestFiles.resource("e2e/t5").toString()).type("t5")
         .option("inputsTemplate", "{query} } {text}").build())
         .isInstanceOf(ConfigException.class).hasMessageContaining("single '}'");
     assertThatThrownBy(() -> Reranker.load(T5 + "?returnLogits=maybe")).isInstanceOf(ConfigException.class);
     assertThatThrownBy(() -> Reranker.load(T5 + "?sigmoid=true")).isInstanceOf(ConfigException.class);
-    assertThatThrownBy(() -> Reranker.load("upr:" + Fixtures.resource("e2e/t5") + "?logLikelihood=median"))
+    assertThatThrownBy(() -> Reranker.load("upr:" + TestFiles.resource("e2e/t5") + "?logLikelihood=median"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("sum");
-    assertThatThrownBy(() -> Reranker.load("upr:" + Fixtures.resource("e2e/t5") + "?maxQueryLength=1"))
+    assertThatThrownBy(() -> Reranker.load("upr:" + TestFiles.resource("e2e/t5") + "?maxQueryLength=1"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("maxQueryLength");
   }
 
   @Test
   void should_insert_braces_in_queries_verbatim_and_honour_literal_braces_in_templates() {
-    try (Reranker plain = Reranker.builder(Fixtures.resource("e2e/t5").toString()).type("t5")
+    try (Reranker plain = Reranker.builder(TestFiles.resource("e2e/t5").toString()).type("t5")
             .option("inputsTemplate", "Query: {query} Document: {text} Relevant:").build();
-        Reranker braces = Reranker.builder(Fixtures.resource("e2e/t5").toString()).type("t5")
+        Reranker braces = Reranker.builder(TestFiles.resource("e2e/t5").toString()).type("t5")
             .option("inputsTemplate", "Query: {query} Document: {text} {{Relevant}}:").build()) {
       // a query holding template syntax is text, not a field
       assertThat(plain.score("what is {text}?", "doc")).isBetween(0.0, 1.0);
@@ -128,7 +128,7 @@ class T5RankerBehaviourTest {
     for (int i = 0; i < perm.size(); i++) {
       assertThat(s[i]).isCloseTo(reference[perm.get(i)], org.assertj.core.data.Offset.offset(1e-5));
     }
-    String upr = "upr:" + Fixtures.resource("e2e/t5") + "?maxLength=64";
+    String upr = "upr:" + TestFiles.resource("e2e/t5") + "?maxLength=64";
     double[] u1 = scores(upr + "&batchSize=1", docs);
     assertThat(scores(upr + "&batchSize=5", docs)).containsExactly(u1, org.assertj.core.data.Offset.offset(1e-4));
   }
@@ -170,7 +170,7 @@ class T5RankerBehaviourTest {
   /** SciFact documents of mixed lengths (some truncated at 64 tokens, some a few words). */
   @SuppressWarnings("unchecked")
   static List<String> documents() {
-    Map<String, Object> e = Fixtures.json(Fixtures.resource("e2e/t5/expected.json"));
+    Map<String, Object> e = TestFiles.json(TestFiles.resource("e2e/t5/expected.json"));
     List<String> docs = new ArrayList<>();
     for (Map<String, Object> c : (List<Map<String, Object>>) e.get("cases")) {
       docs.addAll((List<String>) c.get("docs"));
@@ -180,7 +180,7 @@ class T5RankerBehaviourTest {
 
   /** e2e/t5 copied with some vocabulary pieces renamed (ids unchanged). */
   static Path copyWithRenamedPieces(Path dir, Map<String, String> renames) throws IOException {
-    Path src = Fixtures.resource("e2e/t5");
+    Path src = TestFiles.resource("e2e/t5");
     Path dst = dir.resolve("t5-renamed");
     Files.createDirectories(dst);
     for (String f : List.of("config.json", "model.safetensors", "tokenizer_config.json", "special_tokens_map.json")) {

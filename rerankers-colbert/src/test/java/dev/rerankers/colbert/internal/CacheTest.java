@@ -1,14 +1,14 @@
 package dev.rerankers.colbert.internal;
 
-import static dev.rerankers.colbert.testing.Fixtures.maps;
-import static dev.rerankers.colbert.testing.Fixtures.strings;
+import static dev.rerankers.testing.TestFiles.maps;
+import static dev.rerankers.testing.TestFiles.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rerankers.Document;
 import dev.rerankers.Reranker;
 import dev.rerankers.colbert.ColbertProvider;
-import dev.rerankers.colbert.testing.Fixtures;
 import dev.rerankers.spi.Scores;
+import dev.rerankers.testing.TestFiles;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,7 +35,7 @@ class CacheTest {
   /** 100 distinct SciFact texts: the fixture's documents, then their sentences. */
   static List<Document> hundredDocuments() {
     Set<String> texts = new LinkedHashSet<>();
-    List<Map<String, Object>> cases = maps(Fixtures.json(Fixtures.resource("e2e/colbert/expected.json")).get("cases"));
+    List<Map<String, Object>> cases = maps(TestFiles.json(TestFiles.resource("e2e/colbert/expected.json")).get("cases"));
     for (Map<String, Object> c : cases) {
       texts.addAll(strings(c.get("docs")));
     }
@@ -57,7 +57,7 @@ class CacheTest {
   }
 
   static List<String> queries() {
-    return maps(Fixtures.json(Fixtures.resource("e2e/colbert/expected.json")).get("cases")).stream()
+    return maps(TestFiles.json(TestFiles.resource("e2e/colbert/expected.json")).get("cases")).stream()
         .map(c -> (String) c.get("query")).toList();
   }
 
@@ -65,7 +65,7 @@ class CacheTest {
   @ValueSource(strings = {"colbert:e2e/colbert", "pylate:e2e/pylate-modernbert"})
   void should_encode_no_document_twice_across_queries(String spec) {
     String[] p = spec.split(":", 2);
-    String base = p[0] + ":" + Fixtures.resource(p[1]);
+    String base = p[0] + ":" + TestFiles.resource(p[1]);
     List<Document> docs = hundredDocuments();
     List<String> q = queries();
     try (LateInteractionScorer cached = load(base); LateInteractionScorer cold = load(base + "?cacheMb=0")) {
@@ -80,7 +80,7 @@ class CacheTest {
       assertThat(stats.documentsFromCache()).isEqualTo(100);
       assertThat(stats.queriesEncoded()).isEqualTo(2);
       assertThat(stats.cache().entries()).isEqualTo(100);
-      double diff = Fixtures.maxAbsDiff(second.values(), cold.score(q.get(1), docs).values());
+      double diff = TestFiles.maxAbsDiff(second.values(), cold.score(q.get(1), docs).values());
       // overlapping candidates: half old, twenty new (in another order, with a duplicate)
       List<Document> overlap = new ArrayList<>(docs.subList(50, 100));
       for (int i = 0; i < 20; i++) {
@@ -91,7 +91,7 @@ class CacheTest {
       Scores third = cached.score(q.get(2), overlap);
       assertThat(third.usage().get(LateInteractionScorer.ENCODED_DOCUMENTS)).isEqualTo(20);
       assertThat(third.usage().get(LateInteractionScorer.CACHED_DOCUMENTS)).isEqualTo(50);
-      diff = Math.max(diff, Fixtures.maxAbsDiff(third.values(), cold.score(q.get(2), overlap).values()));
+      diff = Math.max(diff, TestFiles.maxAbsDiff(third.values(), cold.score(q.get(2), overlap).values()));
       assertThat(cold.stats().cache().entries()).isZero();
       System.out.printf("cache %-7s: second query encoded %d of 100 documents; cached vs fresh scores max|Δ| = %.3g%n",
           p[0], second.usage().get(LateInteractionScorer.ENCODED_DOCUMENTS), diff);
@@ -102,7 +102,7 @@ class CacheTest {
   @ParameterizedTest
   @ValueSource(ints = {1})
   void should_evict_under_a_small_budget_without_changing_scores(int cacheMb) {
-    String base = "colbert:" + Fixtures.resource("e2e/colbert");
+    String base = "colbert:" + TestFiles.resource("e2e/colbert");
     List<Document> docs = hundredDocuments();
     List<String> q = queries();
     try (LateInteractionScorer small = load(base + "?cacheMb=" + cacheMb); LateInteractionScorer cold = load(base + "?cacheMb=0")) {
@@ -112,7 +112,7 @@ class CacheTest {
       assertThat(stats.cache().evictions()).isPositive();
       assertThat(stats.cache().bytes()).isLessThanOrEqualTo((long) cacheMb << 20);
       assertThat(again.usage().get(LateInteractionScorer.ENCODED_DOCUMENTS)).isPositive();
-      assertThat(Fixtures.maxAbsDiff(again.values(), cold.score(q.get(1), docs).values())).isLessThanOrEqualTo(SAME);
+      assertThat(TestFiles.maxAbsDiff(again.values(), cold.score(q.get(1), docs).values())).isLessThanOrEqualTo(SAME);
     }
   }
 
@@ -127,12 +127,12 @@ class CacheTest {
       sets.add(docs.subList(s * 20, s * 20 + 40));
     }
     double[][] sequential = new double[q.size() * sets.size()][];
-    try (LateInteractionScorer cold = load(p[0] + ":" + Fixtures.resource(p[1]) + "?cacheMb=0")) {
+    try (LateInteractionScorer cold = load(p[0] + ":" + TestFiles.resource(p[1]) + "?cacheMb=0")) {
       for (int i = 0; i < sequential.length; i++) {
         sequential[i] = cold.score(q.get(i % q.size()), sets.get(i / q.size())).values();
       }
     }
-    try (LateInteractionScorer shared = load(p[0] + ":" + Fixtures.resource(p[1]) + "?batchSize=8")) {
+    try (LateInteractionScorer shared = load(p[0] + ":" + TestFiles.resource(p[1]) + "?batchSize=8")) {
       ExecutorService pool = Executors.newFixedThreadPool(8);
       try {
         List<Future<Double>> futures = new ArrayList<>();
@@ -142,7 +142,7 @@ class CacheTest {
             double worst = 0;
             for (int call = 0; call < 6; call++) {
               int i = (thread * 5 + call) % sequential.length;
-              worst = Math.max(worst, Fixtures.maxAbsDiff(
+              worst = Math.max(worst, TestFiles.maxAbsDiff(
                   shared.score(q.get(i % q.size()), sets.get(i / q.size())).values(), sequential[i]));
             }
             return worst;

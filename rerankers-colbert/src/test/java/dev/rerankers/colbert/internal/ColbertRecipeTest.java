@@ -2,7 +2,7 @@ package dev.rerankers.colbert.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rerankers.colbert.testing.Fixtures;
+import dev.rerankers.testing.TestFiles;
 import dev.rerankers.tokenizers.HfTokenizer;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -12,7 +12,7 @@ class ColbertRecipeTest {
 
   @Test
   void should_stop_the_mask_padding_at_the_last_position() {
-    try (HfTokenizer tok = HfTokenizer.builder(dev.rerankers.hub.ModelSource.local(Fixtures.resource("e2e/colbert")))
+    try (HfTokenizer tok = HfTokenizer.builder(dev.rerankers.hub.ModelSource.local(TestFiles.resource("e2e/colbert")))
         .maxLength(510).build()) {
       Template t = Template.of(tok, "colbert");
       assertThat(t).isEqualTo(new Template(1, 1));

@@ -1,12 +1,12 @@
 package dev.rerankers.colbert.internal;
 
-import static dev.rerankers.colbert.testing.Fixtures.maps;
-import static dev.rerankers.colbert.testing.Fixtures.strings;
+import static dev.rerankers.testing.TestFiles.maps;
+import static dev.rerankers.testing.TestFiles.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rerankers.Reranker;
 import dev.rerankers.colbert.ColbertProvider;
-import dev.rerankers.colbert.testing.Fixtures;
+import dev.rerankers.testing.TestFiles;
 import dev.rerankers.tokenizers.Encoding;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +23,8 @@ class CpuPassSplitTest {
   @ParameterizedTest
   @CsvSource({"colbert, colbert", "pylate, pylate-modernbert"})
   void should_give_the_vectors_of_one_pass(String type, String fixture) {
-    var folder = Fixtures.resource("e2e/" + fixture);
-    List<Map<String, Object>> cases = maps(Fixtures.json(folder.resolve("expected.json")).get("cases"));
+    var folder = TestFiles.resource("e2e/" + fixture);
+    List<Map<String, Object>> cases = maps(TestFiles.json(folder.resolve("expected.json")).get("cases"));
     try (LateInteractionScorer s = (LateInteractionScorer) new ColbertProvider()
         .create(Reranker.resolve(type + ":" + folder + "?cacheMb=0"))) {
       Recipe recipe = s.recipe();

@@ -1,14 +1,14 @@
 package dev.rerankers.colbert.internal;
 
-import static dev.rerankers.colbert.testing.Fixtures.doubles;
-import static dev.rerankers.colbert.testing.Fixtures.maps;
-import static dev.rerankers.colbert.testing.Fixtures.strings;
+import static dev.rerankers.testing.TestFiles.doubles;
+import static dev.rerankers.testing.TestFiles.maps;
+import static dev.rerankers.testing.TestFiles.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
 import dev.rerankers.Reranker;
 import dev.rerankers.colbert.ColbertProvider;
-import dev.rerankers.colbert.testing.Fixtures;
+import dev.rerankers.testing.TestFiles;
 import dev.rerankers.tokenizers.Encoding;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +25,8 @@ class PylatePaddingTest {
   @Test
   void should_need_the_zero_padding_rule_to_match_pylate() {
     String name = "pylate-modernbert"; // in pylate-stanford every best similarity is positive: the rule is moot
-    var folder = Fixtures.resource("e2e/" + name);
-    List<Map<String, Object>> cases = maps(Fixtures.json(folder.resolve("expected.json")).get("cases"));
+    var folder = TestFiles.resource("e2e/" + name);
+    List<Map<String, Object>> cases = maps(TestFiles.json(folder.resolve("expected.json")).get("cases"));
     double withRule = 0;
     double without = 0;
     try (LateInteractionScorer s = (LateInteractionScorer) new ColbertProvider()
@@ -47,8 +47,8 @@ class PylatePaddingTest {
           maxima = MaxSim.tokenMaxima(m, qv, model.dim(), docs);
         }
         double[] expected = doubles(c.get("scores_in_input_order"));
-        withRule = Math.max(withRule, Fixtures.maxAbsDiff(MaxSim.scores(maxima, counts, recipe.divisor(q), true), expected));
-        without = Math.max(without, Fixtures.maxAbsDiff(MaxSim.scores(maxima, counts, recipe.divisor(q), false), expected));
+        withRule = Math.max(withRule, TestFiles.maxAbsDiff(MaxSim.scores(maxima, counts, recipe.divisor(q), true), expected));
+        without = Math.max(without, TestFiles.maxAbsDiff(MaxSim.scores(maxima, counts, recipe.divisor(q), false), expected));
       }
     }
     System.out.printf("%s: zero-padded MaxSim max|Δ| = %.3g, masked MaxSim %.3g%n", name, withRule, without);

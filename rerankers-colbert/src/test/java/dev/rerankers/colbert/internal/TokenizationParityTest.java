@@ -1,13 +1,13 @@
 package dev.rerankers.colbert.internal;
 
-import static dev.rerankers.colbert.testing.Fixtures.longs;
-import static dev.rerankers.colbert.testing.Fixtures.map;
-import static dev.rerankers.colbert.testing.Fixtures.maps;
-import static dev.rerankers.colbert.testing.Fixtures.strings;
+import static dev.rerankers.testing.TestFiles.longs;
+import static dev.rerankers.testing.TestFiles.map;
+import static dev.rerankers.testing.TestFiles.maps;
+import static dev.rerankers.testing.TestFiles.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rerankers.Reranker;
-import dev.rerankers.colbert.testing.Fixtures;
+import dev.rerankers.testing.TestFiles;
 import dev.rerankers.tokenizers.Encoding;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,8 +39,8 @@ class TokenizationParityTest {
   @ParameterizedTest
   @ValueSource(strings = {"colbert", "colbert-small"})
   void should_build_the_colbert_inputs_python_built(String name) {
-    Path folder = Fixtures.resource("e2e/" + name);
-    Map<String, Object> expected = Fixtures.json(folder.resolve("expected.json"));
+    Path folder = TestFiles.resource("e2e/" + name);
+    Map<String, Object> expected = TestFiles.json(folder.resolve("expected.json"));
     Map<String, Object> tok = map(expected.get("tokenization"));
     Map<String, Object> first = maps(expected.get("cases")).get(0);
     try (LateInteractionScorer scorer = load("colbert:" + folder)) {
@@ -59,8 +59,8 @@ class TokenizationParityTest {
   @ParameterizedTest
   @ValueSource(strings = {"pylate-modernbert", "pylate-stanford"})
   void should_build_the_pylate_inputs_pylate_built(String name) {
-    Path folder = Fixtures.resource("e2e/" + name);
-    Map<String, Object> expected = Fixtures.json(folder.resolve("expected.json"));
+    Path folder = TestFiles.resource("e2e/" + name);
+    Map<String, Object> expected = TestFiles.json(folder.resolve("expected.json"));
     Map<String, Object> tok = map(expected.get("tokenization"));
     Map<String, Object> settings = map(expected.get("settings"));
     List<Map<String, Object>> cases = maps(expected.get("cases"));
@@ -92,8 +92,8 @@ class TokenizationParityTest {
 
   @Test
   void should_build_the_edge_case_inputs_python_built() {
-    Map<String, Object> edge = Fixtures.json(Fixtures.resource("edge/colbert-edge.json"));
-    try (LateInteractionScorer scorer = load("colbert:" + Fixtures.resource("e2e/colbert"))) {
+    Map<String, Object> edge = TestFiles.json(TestFiles.resource("edge/colbert-edge.json"));
+    try (LateInteractionScorer scorer = load("colbert:" + TestFiles.resource("e2e/colbert"))) {
       Recipe recipe = scorer.recipe();
       for (Map<String, Object> set : maps(edge.get("sets"))) {
         TokenRow q = recipe.query((String) set.get("query"));

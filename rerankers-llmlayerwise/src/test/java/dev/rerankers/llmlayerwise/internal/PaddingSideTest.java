@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
 import dev.rerankers.hub.ModelSource;
-import dev.rerankers.llmlayerwise.testing.TestData;
+import dev.rerankers.testing.TestFiles;
 import dev.rerankers.tokenizers.Encoding;
 import dev.rerankers.tokenizers.HfTokenizer;
 import dev.rerankers.tokenizers.PaddedBatch;
@@ -28,10 +28,10 @@ class PaddingSideTest {
   @ParameterizedTest
   @ValueSource(strings = {"e2e/mxbaiv2", "llm/qwen3-reranker", "llm/bge-reranker-v2-gemma"})
   void should_score_left_and_right_padded_batches_alike(String folder) {
-    ModelSource source = ModelSource.local(TestData.resource(folder));
-    Map<String, Object> expected = TestData.json(TestData.resource(folder).resolve("expected.json"));
-    List<Map<String, Object>> cases = expected.containsKey("cases") ? TestData.maps(expected.get("cases"))
-        : TestData.maps(TestData.maps(expected.get("variants")).get(1).get("cases"));
+    ModelSource source = ModelSource.local(TestFiles.resource(folder));
+    Map<String, Object> expected = TestFiles.json(TestFiles.resource(folder).resolve("expected.json"));
+    List<Map<String, Object>> cases = expected.containsKey("cases") ? TestFiles.maps(expected.get("cases"))
+        : TestFiles.maps(TestFiles.maps(expected.get("variants")).get(1).get("cases"));
     Map<String, Object> c = cases.get(1);
     try (HfTokenizer t = HfTokenizer.builder(source).maxLength(Integer.MAX_VALUE).build();
         CausalLm lm = CausalLm.load(source, Placement.cpu())) {
@@ -55,7 +55,7 @@ class PaddingSideTest {
       }
       List<PromptTokens> prompts = new ArrayList<>();
       List<Encoding> encodings = new ArrayList<>();
-      for (String d : TestData.strings(c.get("docs"))) {
+      for (String d : TestFiles.strings(c.get("docs"))) {
         PromptTokens p = recipe.apply(d);
         prompts.add(p);
         encodings.add(Encoding.of(p.ids()));
@@ -66,8 +66,8 @@ class PaddingSideTest {
         left = model.scores(m, PaddedBatch.of(encodings, t.padId(), false, true, 8), prompts);
         right = model.scores(m, PaddedBatch.of(encodings, t.padId(), false, false, 8), prompts);
       }
-      double sides = TestData.maxAbsDiff(left, right);
-      double reference = TestData.maxAbsDiff(left, TestData.doubles(c.get("scores_in_input_order")));
+      double sides = TestFiles.maxAbsDiff(left, right);
+      double reference = TestFiles.maxAbsDiff(left, TestFiles.doubles(c.get("scores_in_input_order")));
       System.out.printf("padding %-28s max|left - right| = %.3g, max|left - reference| = %.3g%n", folder, sides, reference);
       assertThat(sides).isLessThanOrEqualTo(1e-5);
       assertThat(reference).isLessThanOrEqualTo(1e-4);

@@ -3,7 +3,7 @@ package dev.rerankers.llmlayerwise.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rerankers.hub.ModelSource;
-import dev.rerankers.llmlayerwise.testing.TestData;
+import dev.rerankers.testing.TestFiles;
 import dev.rerankers.tokenizers.HfTokenizer;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -22,12 +22,12 @@ class PromptRecipeTest {
       + "query by providing a prediction of either 'Yes' or 'No'.";
 
   static HfTokenizer tokenizer(String folder) {
-    return HfTokenizer.builder(ModelSource.local(TestData.resource(folder))).maxLength(Integer.MAX_VALUE).build();
+    return HfTokenizer.builder(ModelSource.local(TestFiles.resource(folder))).maxLength(Integer.MAX_VALUE).build();
   }
 
   static List<Map<String, Object>> prompts(String folder) {
-    Path dir = TestData.resource(folder);
-    return TestData.maps(TestData.json(dir.resolve("expected.json")).get("prompts"));
+    Path dir = TestFiles.resource(folder);
+    return TestFiles.maps(TestFiles.json(dir.resolve("expected.json")).get("prompts"));
   }
 
   @Test
@@ -48,7 +48,7 @@ class PromptRecipeTest {
         assertThat(r.get("text")).isEqualTo(handChecked.get(i));
         int maxLength = r.get("max_length") == null ? 512 : ((Number) r.get("max_length")).intValue();
         PromptTokens p = new BgePrompt(enc, BGE, maxLength).build((String) r.get("query"), (String) r.get("document"));
-        assertThat(p.ids()).containsExactly(TestData.longs(r.get("input_ids")));
+        assertThat(p.ids()).containsExactly(TestFiles.longs(r.get("input_ids")));
         assertThat(p.queryLength()).isEqualTo(((Number) r.get("query_length")).intValue());
         assertThat(p.promptLength()).isEqualTo(((Number) r.get("prompt_length")).intValue());
         long[] ids = p.ids();
@@ -75,7 +75,7 @@ class PromptRecipeTest {
     try (HfTokenizer t = tokenizer("llm/qwen3-reranker")) {
       Qwen3Prompt recipe = new Qwen3Prompt(new TextEncoder(t), null, 8192);
       PromptTokens p = recipe.build((String) r.get("query"), (String) r.get("document"));
-      assertThat(p.ids()).containsExactly(TestData.longs(r.get("input_ids")));
+      assertThat(p.ids()).containsExactly(TestFiles.longs(r.get("input_ids")));
       assertThat(p.truncated()).isFalse();
       long[] ids = p.ids();
       assertThat(ids[0]).isEqualTo(t.tokenId("<|im_start|>").orElseThrow());

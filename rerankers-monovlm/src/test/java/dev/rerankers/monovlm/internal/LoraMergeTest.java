@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rerankers.hub.ModelSource;
 import dev.rerankers.monovlm.testing.Fixture;
+import dev.rerankers.testing.TestFiles;
 import dev.rerankers.transformers.nn.LoraAdapter;
 import dev.rerankers.transformers.nn.Placement;
 import dev.rerankers.transformers.nn.Weights;
@@ -25,7 +26,7 @@ class LoraMergeTest {
   void should_equal_the_reference_merge() {
     Map<String, Object> expected = Fixture.expected();
     @SuppressWarnings("unchecked")
-    List<String> keys = (List<String>) Fixture.map(expected.get("lora")).get("merged_keys");
+    List<String> keys = (List<String>) TestFiles.map(expected.get("lora")).get("merged_keys");
     Path dir = Fixture.dir();
     try (Weights base = Weights.open(ModelSource.local(dir.resolve("tiny-qwen2vl")), Placement.cpu());
         LoraAdapter lora = LoraAdapter.open(ModelSource.local(dir.resolve("tiny-lora")), Placement.cpu());
@@ -38,7 +39,7 @@ class LoraMergeTest {
       for (String key : keys) {
         float[] got = base.get(key).toFloatArray();
         float[] want = reference.get(key).toFloatArray();
-        double d = Fixture.maxAbsDiff(got, want);
+        double d = TestFiles.maxAbsDiff(got, want);
         worst = Math.max(worst, d);
         assertThat(d).as(key).isLessThanOrEqualTo(TOLERANCE);
       }

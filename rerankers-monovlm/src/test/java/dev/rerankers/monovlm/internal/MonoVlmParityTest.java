@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.rerankers.hub.ModelSource;
 import dev.rerankers.monovlm.testing.Fixture;
+import dev.rerankers.testing.TestFiles;
 import dev.rerankers.tokenizers.HfTokenizer;
 import dev.rerankers.transformers.models.CausalLm;
 import dev.rerankers.transformers.models.Qwen2VlModel;
@@ -43,14 +44,14 @@ class MonoVlmParityTest {
       long imagePad = model.config().imageTokenId();
       MonoVlmPrompt prompt = new MonoVlmPrompt(tokenizer, (String) expected.get("prompt_template"), imagePad);
       long[][] parts = prompt.parts(query);
-      for (Map<String, Object> row : Fixture.maps(expected.get("per_image_first_query"))) {
+      for (Map<String, Object> row : TestFiles.maps(expected.get("per_image_first_query"))) {
         String file = (String) row.get("file");
         assertThat(prompt.text(query)).isEqualTo(row.get("prompt_text"));
         RgbImage rgb = ImageDecoder.decode(Files.readAllBytes(Fixture.dir().resolve("images/" + file)), file,
             ImageOptions.DEFAULT_MAX_PIXELS);
         Qwen2VlImageProcessor.Patches p = processor.process(rgb);
         long[] ids = prompt.ids(parts, p.gridT() * p.gridH() * p.gridW() / 4);
-        assertThat(ids).as(file).containsExactly(Fixture.longs(row.get("input_ids")));
+        assertThat(ids).as(file).containsExactly(TestFiles.longs(row.get("input_ids")));
 
         Qwen2VlModel.Image image = new Qwen2VlModel.Image(p.values(), p.gridT(), p.gridH(), p.gridW());
         long[] mask = new long[ids.length];
@@ -60,15 +61,15 @@ class MonoVlmParityTest {
         for (int a = 0; a < 3; a++) {
           System.arraycopy(positions.ids()[a], 0, flat, a * ids.length, ids.length);
         }
-        assertThat(flat).as(file).containsExactly(Fixture.longs(row.get("position_ids")));
+        assertThat(flat).as(file).containsExactly(TestFiles.longs(row.get("position_ids")));
         assertThat(positions.ropeDelta()).as(file).isEqualTo(((Number) row.get("rope_deltas")).longValue());
 
         try (NDManager batch = manager.newSubManager()) {
           float[] embeds = model.imageEmbeddings(batch, image).toFloatArray();
           NDArray hidden = model.forward(batch, new Qwen2VlModel.Batch(ids, mask, 1, ids.length, List.of(image)));
           float[] logits = model.lm().logits(CausalLm.gather(hidden, new long[] {ids.length - 1})).toFloatArray();
-          double dEmbeds = Fixture.maxAbsDiff(embeds, Fixture.floats(row.get("image_embeds")));
-          double dLogits = Fixture.maxAbsDiff(logits, Fixture.floats(row.get("logits_last_position")));
+          double dEmbeds = TestFiles.maxAbsDiff(embeds, TestFiles.floats(row.get("image_embeds")));
+          double dLogits = TestFiles.maxAbsDiff(logits, TestFiles.floats(row.get("logits_last_position")));
           System.out.printf("monovlm %s (%d tokens): max|Δ| image_embeds = %.3g, logits = %.3g (tolerance %.0e)%n",
               file, ids.length, dEmbeds, dLogits, TOLERANCE);
           assertThat(dEmbeds).as(file).isLessThanOrEqualTo(TOLERANCE);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rerankers.monovlm.testing.Fixture;
 import dev.rerankers.testing.SharedData;
+import dev.rerankers.testing.TestFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,20 +28,20 @@ class Qwen2VlImageProcessorTest {
     assertThat(config.minPixels()).isEqualTo(256);
     assertThat(config.maxPixels()).isEqualTo(1024);
     Qwen2VlImageProcessor processor = new Qwen2VlImageProcessor(config);
-    for (Map<String, Object> image : Fixture.maps(expected.get("images"))) {
+    for (Map<String, Object> image : TestFiles.maps(expected.get("images"))) {
       String file = (String) image.get("file");
       int w = ((Number) image.get("width")).intValue();
       int h = ((Number) image.get("height")).intValue();
-      long[] rgb = Fixture.longs(image.get("rgb"));
+      long[] rgb = TestFiles.longs(image.get("rgb"));
       byte[] bytes = new byte[rgb.length];
       for (int i = 0; i < rgb.length; i++) {
         bytes[i] = (byte) rgb[i];
       }
       // the processor alone, on PIL's decoding of the file
       Qwen2VlImageProcessor.Patches patches = processor.process(new RgbImage(w, h, bytes));
-      long[] grid = Fixture.longs(image.get("image_grid_thw"));
+      long[] grid = TestFiles.longs(image.get("image_grid_thw"));
       assertThat(new long[] {patches.gridT(), patches.gridH(), patches.gridW()}).containsExactly(grid);
-      float[] want = Fixture.floats(image.get("pixel_values"));
+      float[] want = TestFiles.floats(image.get("pixel_values"));
       int differing = 0;
       for (int i = 0; i < want.length; i++) {
         if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(patches.values()[i])) {
@@ -48,7 +49,7 @@ class Qwen2VlImageProcessorTest {
         }
       }
       System.out.printf("processor %s %dx%d -> %dx%d: %d of %d pixel values differ (max|Δ| %.3g; exact expected)%n",
-          file, w, h, grid[2] * 4, grid[1] * 4, differing, want.length, Fixture.maxAbsDiff(want, patches.values()));
+          file, w, h, grid[2] * 4, grid[1] * 4, differing, want.length, TestFiles.maxAbsDiff(want, patches.values()));
       assertThat(differing).as(file).isZero();
 
       // decoding the file with ImageIO: PNG gives PIL's pixels exactly
@@ -70,25 +71,25 @@ class Qwen2VlImageProcessorTest {
   @Test
   void should_match_the_shared_golden_pixel_values_without_resizing() {
     Path dir = SharedData.require("golden/Qwen2VLForConditionalGeneration");
-    Map<String, Object> expected = Fixture.json(dir.resolve("expected.json"));
-    Map<String, Object> settings = Fixture.map(expected.get("image_processor"));
-    Map<String, Object> size = Fixture.map(settings.get("size"));
-    float[] mean = Fixture.floats(settings.get("image_mean"));
-    float[] std = Fixture.floats(settings.get("image_std"));
+    Map<String, Object> expected = TestFiles.json(dir.resolve("expected.json"));
+    Map<String, Object> settings = TestFiles.map(expected.get("image_processor"));
+    Map<String, Object> size = TestFiles.map(settings.get("size"));
+    float[] mean = TestFiles.floats(settings.get("image_mean"));
+    float[] std = TestFiles.floats(settings.get("image_std"));
     ImageProcessorConfig config = new ImageProcessorConfig(((Number) size.get("shortest_edge")).longValue(),
         ((Number) size.get("longest_edge")).longValue(), 4, 2, 2, mean, std,
         ((Number) settings.get("rescale_factor")).doubleValue(), true, true, true);
-    Map<String, Object> inputs = Fixture.map(expected.get("inputs"));
-    long[] rgb = Fixture.longs(inputs.get("image_rgb"));
+    Map<String, Object> inputs = TestFiles.map(expected.get("inputs"));
+    long[] rgb = TestFiles.longs(inputs.get("image_rgb"));
     byte[] bytes = new byte[rgb.length];
     for (int i = 0; i < rgb.length; i++) {
       bytes[i] = (byte) rgb[i];
     }
     Qwen2VlImageProcessor.Patches patches = new Qwen2VlImageProcessor(config).process(new RgbImage(24, 16, bytes));
     assertThat(new int[] {patches.gridT(), patches.gridH(), patches.gridW()}).containsExactly(1, 4, 6);
-    float[] all = Fixture.floats(inputs.get("pixel_values"));
+    float[] all = TestFiles.floats(inputs.get("pixel_values"));
     float[] first = java.util.Arrays.copyOf(all, all.length / 2); // the same image twice
-    double d = Fixture.maxAbsDiff(first, patches.values());
+    double d = TestFiles.maxAbsDiff(first, patches.values());
     System.out.printf("processor golden 24x16: max|Δ pixel_values| = %.3g (exact expected)%n", d);
     for (int i = 0; i < first.length; i++) {
       assertThat(Float.floatToIntBits(patches.values()[i])).isEqualTo(Float.floatToIntBits(first[i]));

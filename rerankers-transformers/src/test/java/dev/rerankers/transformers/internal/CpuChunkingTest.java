@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
 import dev.rerankers.hub.ModelSource;
+import dev.rerankers.testing.TestFiles;
 import dev.rerankers.tokenizers.Encoding;
 import dev.rerankers.tokenizers.PaddedBatch;
 import dev.rerankers.transformers.models.Architectures;
 import dev.rerankers.transformers.models.SequenceClassifier;
 import dev.rerankers.transformers.nn.Placement;
-import dev.rerankers.transformers.testing.Fixtures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -27,7 +27,7 @@ class CpuChunkingTest {
       "ModernBertForSequenceClassification"})
   void a_split_batch_scores_as_one_pass(String arch) {
     SequenceClassifier model = Architectures.loadClassifier(
-        ModelSource.local(Fixtures.resource("golden/" + arch)), Placement.cpu());
+        ModelSource.local(TestFiles.resource("golden/" + arch)), Placement.cpu());
     Random rnd = new Random(3);
     List<Encoding> rows = new ArrayList<>();
     for (int i = 0; i < 7; i++) {

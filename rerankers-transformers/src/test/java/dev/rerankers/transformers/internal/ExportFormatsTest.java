@@ -6,9 +6,9 @@ import dev.rerankers.RankedResults;
 import dev.rerankers.Reranker;
 import dev.rerankers.RerankerSpec;
 import dev.rerankers.hub.ModelSource;
+import dev.rerankers.testing.TestFiles;
 import dev.rerankers.tokenizers.Encoding;
 import dev.rerankers.tokenizers.PaddedBatch;
-import dev.rerankers.transformers.testing.Fixtures;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,12 +35,12 @@ class ExportFormatsTest {
       "ModernBertForSequenceClassification, torchscript", "ModernBertForSequenceClassification, onnx"})
   @SuppressWarnings("unchecked")
   void exports_should_give_transformers_logits(String arch, String format) {
-    Path dir = Fixtures.resource("exports/golden/" + arch);
-    Map<String, Object> expected = Fixtures.json(Fixtures.resource("golden/" + arch).resolve("expected.json"));
+    Path dir = TestFiles.resource("exports/golden/" + arch);
+    Map<String, Object> expected = TestFiles.json(TestFiles.resource("golden/" + arch).resolve("expected.json"));
     Map<String, Object> inputs = (Map<String, Object>) expected.get("inputs");
-    long[] lengths = Fixtures.longs(expected.get("lengths"));
-    long[] ids = Fixtures.longs(inputs.get("input_ids"));
-    long[] types = inputs.containsKey("token_type_ids") ? Fixtures.longs(inputs.get("token_type_ids")) : null;
+    long[] lengths = TestFiles.longs(expected.get("lengths"));
+    long[] ids = TestFiles.longs(inputs.get("input_ids"));
+    long[] types = inputs.containsKey("token_type_ids") ? TestFiles.longs(inputs.get("token_type_ids")) : null;
     int len = ids.length / lengths.length;
     List<Encoding> rows = new ArrayList<>();
     for (int b = 0; b < lengths.length; b++) {
@@ -55,7 +55,7 @@ class ExportFormatsTest {
     try (LogitsModel model = Formats.load(format, ModelSource.local(dir), spec)) {
       assertThat(model.format()).isEqualTo(format);
       float[] logits = model.logits(batch);
-      double diff = Fixtures.maxAbsDiff(logits, Fixtures.floats(((Map<String, Object>) expected.get("outputs")).get("logits")));
+      double diff = TestFiles.maxAbsDiff(logits, TestFiles.floats(((Map<String, Object>) expected.get("outputs")).get("logits")));
       System.out.printf("export %-38s %-11s max|Δlogit| = %.3g (tolerance %.0e)%n", arch, format, diff, TOLERANCE);
       assertThat(diff).isLessThanOrEqualTo(TOLERANCE);
     }
@@ -65,9 +65,9 @@ class ExportFormatsTest {
   @ValueSource(strings = {"torchscript", "onnx"})
   @SuppressWarnings("unchecked")
   void ranker_should_match_python_scores_through_an_export(String format) {
-    Path dir = Fixtures.resource("exports/e2e-bert");
+    Path dir = TestFiles.resource("exports/e2e-bert");
     List<Map<String, Object>> cases =
-        (List<Map<String, Object>>) Fixtures.json(Fixtures.resource("e2e/bert").resolve("expected.json")).get("cases");
+        (List<Map<String, Object>>) TestFiles.json(TestFiles.resource("e2e/bert").resolve("expected.json")).get("cases");
     try (Reranker ranker = Reranker.load("cross-encoder:" + dir + "?format=" + format)) {
       assertThat(ranker.info().details()).containsEntry("format", format);
       double max = 0;
@@ -76,7 +76,7 @@ class ExportFormatsTest {
         RankedResults r = ranker.rank((String) c.get("query"), docs);
         float[] actual = new float[docs.size()];
         r.forEach(x -> actual[((Number) x.id()).intValue()] = x.score().floatValue());
-        max = Math.max(max, Fixtures.maxAbsDiff(actual, Fixtures.floats(c.get("scores_in_input_order"))));
+        max = Math.max(max, TestFiles.maxAbsDiff(actual, TestFiles.floats(c.get("scores_in_input_order"))));
       }
       if (format.equals("torchscript")) {
         try (Reranker auto = Reranker.load("cross-encoder:" + dir)) {

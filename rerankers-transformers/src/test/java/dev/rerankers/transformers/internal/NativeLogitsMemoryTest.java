@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
 import dev.rerankers.hub.ModelSource;
+import dev.rerankers.testing.TestFiles;
 import dev.rerankers.tokenizers.Encoding;
 import dev.rerankers.tokenizers.PaddedBatch;
 import dev.rerankers.transformers.models.Architectures;
 import dev.rerankers.transformers.models.SequenceClassifier;
 import dev.rerankers.transformers.nn.Placement;
-import dev.rerankers.transformers.testing.Fixtures;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,7 +22,7 @@ class NativeLogitsMemoryTest {
       "ModernBertForSequenceClassification"})
   void should_leave_no_array_behind_after_a_batch(String arch) {
     SequenceClassifier model = Architectures.loadClassifier(
-        ModelSource.local(Fixtures.resource("golden/" + arch)), Placement.cpu());
+        ModelSource.local(TestFiles.resource("golden/" + arch)), Placement.cpu());
     List<NDArray> weights = model.weights().manager().getManagedArrays();
     int before = weights.size();
     PaddedBatch batch = PaddedBatch.of(List.of(

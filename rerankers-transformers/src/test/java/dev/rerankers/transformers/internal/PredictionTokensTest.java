@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.hub.ModelSource;
+import dev.rerankers.testing.TestFiles;
 import dev.rerankers.tokenizers.HfTokenizer;
-import dev.rerankers.transformers.testing.Fixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +20,7 @@ class PredictionTokensTest {
 
   @BeforeAll
   static void open() {
-    tokenizer = HfTokenizer.load(ModelSource.local(Fixtures.resource("e2e/t5")));
+    tokenizer = HfTokenizer.load(ModelSource.local(TestFiles.resource("e2e/t5")));
   }
 
   @AfterAll

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rerankers.CheckpointException;
+import dev.rerankers.testing.TestFiles;
 import dev.rerankers.transformers.nn.TensorInfo;
 import dev.rerankers.transformers.nn.TensorType;
-import dev.rerankers.transformers.testing.Fixtures;
 import dev.rerankers.transformers.testing.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +26,7 @@ class SafetensorsTest {
   @Test
   void should_read_the_header_of_a_real_checkpoint() {
     Map<String, TensorInfo> t = Safetensors.readHeader(
-        Fixtures.resource("golden/BertForSequenceClassification/model.safetensors"));
+        TestFiles.resource("golden/BertForSequenceClassification/model.safetensors"));
     assertThat(t).containsKey("bert.embeddings.word_embeddings.weight");
     TensorInfo words = t.get("bert.embeddings.word_embeddings.weight");
     assertThat(words.type()).isEqualTo(TensorType.F32);

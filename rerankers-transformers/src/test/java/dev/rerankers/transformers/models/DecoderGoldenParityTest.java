@@ -6,8 +6,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.rerankers.hub.ModelSource;
+import dev.rerankers.testing.TestFiles;
 import dev.rerankers.transformers.nn.Placement;
-import dev.rerankers.transformers.testing.Fixtures;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -31,20 +31,20 @@ class DecoderGoldenParityTest {
   @ParameterizedTest
   @ValueSource(strings = {"GemmaForCausalLM", "Gemma2ForCausalLM", "Qwen2ForCausalLM", "Qwen3ForCausalLM"})
   void should_match_transformers_logits_and_hidden_states(String arch) {
-    Path dir = Fixtures.resource("golden/" + arch);
-    Map<String, Object> expected = Fixtures.json(dir.resolve("expected.json"));
+    Path dir = TestFiles.resource("golden/" + arch);
+    Map<String, Object> expected = TestFiles.json(dir.resolve("expected.json"));
     Map<String, Object> inputs = map(expected.get("inputs"));
     Map<String, Object> outputs = map(expected.get("outputs"));
     List<?> shape = (List<?>) map(expected.get("shapes")).get("input_ids");
     int b = ((Number) shape.get(0)).intValue();
     int len = ((Number) shape.get(1)).intValue();
-    long[] lengths = Fixtures.longs(expected.get("lengths"));
+    long[] lengths = TestFiles.longs(expected.get("lengths"));
 
     try (CausalLm lm = CausalLm.load(ModelSource.local(dir), Placement.cpu());
         NDManager batch = Placement.pytorch().newBaseManager()) {
       lm.weights().manager().cap();
-      NDArray ids = batch.create(Fixtures.longs(inputs.get("input_ids")), new Shape(b, len));
-      NDArray mask = batch.create(Fixtures.longs(inputs.get("attention_mask")), new Shape(b, len));
+      NDArray ids = batch.create(TestFiles.longs(inputs.get("input_ids")), new Shape(b, len));
+      NDArray mask = batch.create(TestFiles.longs(inputs.get("attention_mask")), new Shape(b, len));
       NDArray hidden = lm.decoder().forward(ids, mask);
 
       long[] last = new long[b];
@@ -57,9 +57,9 @@ class DecoderGoldenParityTest {
       float[] lastPosition = lm.logits(CausalLm.gather(hidden, end)).toFloatArray();
       float[] h = hidden.mul(mask.expandDims(-1).toType(hidden.getDataType(), false)).toFloatArray();
 
-      double dToken = Fixtures.maxAbsDiff(lastToken, Fixtures.floats(outputs.get("logits_last_token")));
-      double dPosition = Fixtures.maxAbsDiff(lastPosition, Fixtures.floats(outputs.get("logits_last_position")));
-      double dHidden = Fixtures.maxAbsDiff(h, Fixtures.floats(outputs.get("last_hidden_state")));
+      double dToken = TestFiles.maxAbsDiff(lastToken, TestFiles.floats(outputs.get("logits_last_token")));
+      double dPosition = TestFiles.maxAbsDiff(lastPosition, TestFiles.floats(outputs.get("logits_last_position")));
+      double dHidden = TestFiles.maxAbsDiff(h, TestFiles.floats(outputs.get("last_hidden_state")));
       System.out.printf("golden %-18s max|Δ logits last token| = %.3g, last position = %.3g, hidden = %.3g (tolerance %.0e)%n",
           arch, dToken, dPosition, dHidden, TOLERANCE);
       assertThat(dToken).isLessThanOrEqualTo(TOLERANCE);

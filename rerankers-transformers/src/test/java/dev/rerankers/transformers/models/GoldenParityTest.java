@@ -6,8 +6,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.rerankers.hub.ModelSource;
+import dev.rerankers.testing.TestFiles;
 import dev.rerankers.transformers.nn.Placement;
-import dev.rerankers.transformers.testing.Fixtures;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +29,8 @@ class GoldenParityTest {
       "DebertaV2ForSequenceClassification",
       "ModernBertForSequenceClassification"})
   void should_match_transformers_logits_and_hidden_states(String arch) {
-    Path dir = Fixtures.resource("golden/" + arch);
-    Map<String, Object> expected = Fixtures.json(dir.resolve("expected.json"));
+    Path dir = TestFiles.resource("golden/" + arch);
+    Map<String, Object> expected = TestFiles.json(dir.resolve("expected.json"));
     @SuppressWarnings("unchecked")
     Map<String, Object> inputs = (Map<String, Object>) expected.get("inputs");
     @SuppressWarnings("unchecked")
@@ -44,18 +44,18 @@ class GoldenParityTest {
       assertThat(model.architecture()).isEqualTo(arch);
       // nothing computed per batch may land in the model's manager
       model.weights().manager().cap();
-      NDArray ids = batch.create(Fixtures.longs(inputs.get("input_ids")), s);
-      NDArray mask = batch.create(Fixtures.longs(inputs.get("attention_mask")), s);
+      NDArray ids = batch.create(TestFiles.longs(inputs.get("input_ids")), s);
+      NDArray mask = batch.create(TestFiles.longs(inputs.get("attention_mask")), s);
       NDArray types = inputs.containsKey("token_type_ids")
-          ? batch.create(Fixtures.longs(inputs.get("token_type_ids")), s) : null;
+          ? batch.create(TestFiles.longs(inputs.get("token_type_ids")), s) : null;
       EncoderInput in = new EncoderInput(ids, mask, types);
 
       float[] logits = model.logits(in).toFloatArray();
-      double logitDiff = Fixtures.maxAbsDiff(logits, Fixtures.floats(outputs.get("logits")));
+      double logitDiff = TestFiles.maxAbsDiff(logits, TestFiles.floats(outputs.get("logits")));
 
       NDArray hidden = model.encoder().forward(in);
       float[] h = hidden.mul(mask.expandDims(-1).toType(hidden.getDataType(), false)).toFloatArray();
-      double hiddenDiff = Fixtures.maxAbsDiff(h, Fixtures.floats(outputs.get("last_hidden_state")));
+      double hiddenDiff = TestFiles.maxAbsDiff(h, TestFiles.floats(outputs.get("last_hidden_state")));
 
       System.out.printf("golden %-40s max|Δlogit| = %.3g, max|Δhidden| = %.3g (tolerance %.0e)%n",
           arch, logitDiff, hiddenDiff, TOLERANCE);

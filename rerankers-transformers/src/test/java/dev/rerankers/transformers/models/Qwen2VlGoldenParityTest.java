@@ -6,8 +6,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.rerankers.hub.ModelSource;
+import dev.rerankers.testing.TestFiles;
 import dev.rerankers.transformers.nn.Placement;
-import dev.rerankers.transformers.testing.Fixtures;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,18 +32,18 @@ class Qwen2VlGoldenParityTest {
 
   @Test
   void should_match_transformers_embeddings_positions_and_logits() {
-    Path dir = Fixtures.resource("golden/Qwen2VLForConditionalGeneration");
-    Map<String, Object> expected = Fixtures.json(dir.resolve("expected.json"));
+    Path dir = TestFiles.resource("golden/Qwen2VLForConditionalGeneration");
+    Map<String, Object> expected = TestFiles.json(dir.resolve("expected.json"));
     Map<String, Object> inputs = map(expected.get("inputs"));
     Map<String, Object> outputs = map(expected.get("outputs"));
     List<?> shape = (List<?>) map(expected.get("shapes")).get("input_ids");
     int b = ((Number) shape.get(0)).intValue();
     int len = ((Number) shape.get(1)).intValue();
-    long[] lengths = Fixtures.longs(expected.get("lengths"));
-    long[] ids = Fixtures.longs(inputs.get("input_ids"));
-    long[] mask = Fixtures.longs(inputs.get("attention_mask"));
-    float[] pixels = Fixtures.floats(inputs.get("pixel_values"));
-    long[] grids = Fixtures.longs(inputs.get("image_grid_thw"));
+    long[] lengths = TestFiles.longs(expected.get("lengths"));
+    long[] ids = TestFiles.longs(inputs.get("input_ids"));
+    long[] mask = TestFiles.longs(inputs.get("attention_mask"));
+    float[] pixels = TestFiles.floats(inputs.get("pixel_values"));
+    long[] grids = TestFiles.longs(inputs.get("image_grid_thw"));
 
     try (Qwen2VlModel model = Qwen2VlModel.load(ModelSource.local(dir), Placement.cpu());
         NDManager batch = Placement.pytorch().newBaseManager()) {
@@ -75,7 +75,7 @@ class Qwen2VlGoldenParityTest {
       for (int i = 0; i < e.length; i++) {
         e[i] = embeds.get(i);
       }
-      double dEmbeds = Fixtures.maxAbsDiff(e, Fixtures.floats(outputs.get("image_embeds")));
+      double dEmbeds = TestFiles.maxAbsDiff(e, TestFiles.floats(outputs.get("image_embeds")));
 
       // M-RoPE positions and deltas: exact
       Qwen2VlModel.Batch in = new Qwen2VlModel.Batch(ids, mask, b, len, images);
@@ -86,13 +86,13 @@ class Qwen2VlGoldenParityTest {
           System.arraycopy(pos[a][r], 0, flat, (a * b + r) * len, len);
         }
       }
-      assertThat(flat).containsExactly(Fixtures.longs(outputs.get("position_ids")));
+      assertThat(flat).containsExactly(TestFiles.longs(outputs.get("position_ids")));
       long[] deltas = new long[b];
       for (int r = 0; r < b; r++) {
         deltas[r] = Qwen2VlPositions.of(Arrays.copyOfRange(ids, r * len, (r + 1) * len),
             Arrays.copyOfRange(mask, r * len, (r + 1) * len), 997, List.of(images.get(r).grid()), 2).ropeDelta();
       }
-      assertThat(deltas).containsExactly(Fixtures.longs(outputs.get("rope_deltas")));
+      assertThat(deltas).containsExactly(TestFiles.longs(outputs.get("rope_deltas")));
 
       // decoder and head
       NDArray hidden = model.forward(batch, in);
@@ -106,9 +106,9 @@ class Qwen2VlGoldenParityTest {
       float[] lastPosition = model.lm().logits(CausalLm.gather(hidden, end)).toFloatArray();
       NDArray m = batch.create(mask, new Shape(b, len)).expandDims(-1).toType(hidden.getDataType(), false);
       float[] h = hidden.mul(m).toFloatArray();
-      double dToken = Fixtures.maxAbsDiff(lastToken, Fixtures.floats(outputs.get("logits_last_token")));
-      double dPosition = Fixtures.maxAbsDiff(lastPosition, Fixtures.floats(outputs.get("logits_last_position")));
-      double dHidden = Fixtures.maxAbsDiff(h, Fixtures.floats(outputs.get("last_hidden_state")));
+      double dToken = TestFiles.maxAbsDiff(lastToken, TestFiles.floats(outputs.get("logits_last_token")));
+      double dPosition = TestFiles.maxAbsDiff(lastPosition, TestFiles.floats(outputs.get("logits_last_position")));
+      double dHidden = TestFiles.maxAbsDiff(h, TestFiles.floats(outputs.get("last_hidden_state")));
       System.out.printf("golden Qwen2VLForConditionalGeneration max|Δ| image_embeds = %.3g, logits last token = %.3g, "
           + "last position = %.3g, hidden = %.3g (tolerance %.0e)%n", dEmbeds, dToken, dPosition, dHidden, TOLERANCE);
       assertThat(dEmbeds).isLessThanOrEqualTo(TOLERANCE);
@@ -120,10 +120,10 @@ class Qwen2VlGoldenParityTest {
 
   @Test
   void should_give_the_same_image_embeddings_when_attention_runs_in_small_query_blocks() {
-    Path dir = Fixtures.resource("golden/Qwen2VLForConditionalGeneration");
-    Map<String, Object> expected = Fixtures.json(dir.resolve("expected.json"));
-    float[] pixels = Fixtures.floats(map(expected.get("inputs")).get("pixel_values"));
-    float[] want = Fixtures.floats(map(expected.get("outputs")).get("image_embeds"));
+    Path dir = TestFiles.resource("golden/Qwen2VLForConditionalGeneration");
+    Map<String, Object> expected = TestFiles.json(dir.resolve("expected.json"));
+    float[] pixels = TestFiles.floats(map(expected.get("inputs")).get("pixel_values"));
+    float[] want = TestFiles.floats(map(expected.get("outputs")).get("image_embeds"));
     Qwen2VlConfig config = Qwen2VlConfig.read(dir.resolve("config.json"));
     try (dev.rerankers.transformers.nn.Weights w = dev.rerankers.transformers.nn.Weights.open(ModelSource.local(dir),
             Placement.cpu());
@@ -133,7 +133,7 @@ class Qwen2VlGoldenParityTest {
       int n = 24 * config.vision().patchValues();
       float[] first = vision.forward(batch.create(Arrays.copyOfRange(pixels, 0, n), new Shape(24, 96)), 1, 4, 6)
           .toFloatArray();
-      double d = Fixtures.maxAbsDiff(first, Arrays.copyOfRange(want, 0, first.length));
+      double d = TestFiles.maxAbsDiff(first, Arrays.copyOfRange(want, 0, first.length));
       System.out.printf("golden Qwen2-VL vision in 2-row query blocks: max|Δ image_embeds| = %.3g (tolerance %.0e)%n",
           d, TOLERANCE);
       assertThat(d).isLessThanOrEqualTo(TOLERANCE);

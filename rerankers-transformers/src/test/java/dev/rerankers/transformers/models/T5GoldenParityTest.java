@@ -8,8 +8,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.hub.ModelSource;
+import dev.rerankers.testing.TestFiles;
 import dev.rerankers.transformers.nn.Placement;
-import dev.rerankers.transformers.testing.Fixtures;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -37,17 +37,17 @@ class T5GoldenParityTest {
     try (T5Model model = Architectures.loadSeq2Seq(ModelSource.local(g.dir), Placement.cpu());
         NDManager batch = Placement.pytorch().newBaseManager()) {
       model.weights().manager().cap(); // nothing computed per batch may land in the model's manager
-      NDArray ids = batch.create(Fixtures.longs(g.inputs.get("input_ids")), g.shape);
-      NDArray mask = batch.create(Fixtures.longs(g.inputs.get("attention_mask")), g.shape);
+      NDArray ids = batch.create(TestFiles.longs(g.inputs.get("input_ids")), g.shape);
+      NDArray mask = batch.create(TestFiles.longs(g.inputs.get("attention_mask")), g.shape);
 
       NDArray hidden = model.encode(ids, mask);
       float[] h = hidden.mul(mask.expandDims(-1).toType(hidden.getDataType(), false)).toFloatArray();
-      double hiddenDiff = Fixtures.maxAbsDiff(h, Fixtures.floats(g.outputs.get("encoder_last_hidden_state")));
+      double hiddenDiff = TestFiles.maxAbsDiff(h, TestFiles.floats(g.outputs.get("encoder_last_hidden_state")));
 
       long[] start = new long[(int) g.shape.get(0)];
       Arrays.fill(start, model.config().decoderStartTokenId());
       NDArray first = model.logits(batch.create(start, new Shape(start.length, 1)), hidden, mask);
-      double logitDiff = Fixtures.maxAbsDiff(first.toFloatArray(), Fixtures.floats(g.outputs.get("logits_first_step")));
+      double logitDiff = TestFiles.maxAbsDiff(first.toFloatArray(), TestFiles.floats(g.outputs.get("logits_first_step")));
 
       System.out.printf("golden %-28s max|Δ first-step logit| = %.3g, max|Δ encoder hidden| = %.3g (tolerance %.0e)%n",
           folder, logitDiff, hiddenDiff, TOLERANCE);
@@ -66,15 +66,15 @@ class T5GoldenParityTest {
     try (T5Model model = Architectures.loadSeq2Seq(ModelSource.local(g.dir), Placement.cpu());
         NDManager batch = Placement.pytorch().newBaseManager()) {
       model.weights().manager().cap();
-      NDArray ids = batch.create(Fixtures.longs(g.inputs.get("input_ids")), g.shape);
-      NDArray mask = batch.create(Fixtures.longs(g.inputs.get("attention_mask")), g.shape);
-      NDArray decoderIds = batch.create(Fixtures.longs(g.inputs.get("decoder_input_ids")), ls);
-      NDArray labels = batch.create(Fixtures.longs(g.inputs.get("labels")), ls.add(1));
+      NDArray ids = batch.create(TestFiles.longs(g.inputs.get("input_ids")), g.shape);
+      NDArray mask = batch.create(TestFiles.longs(g.inputs.get("attention_mask")), g.shape);
+      NDArray decoderIds = batch.create(TestFiles.longs(g.inputs.get("decoder_input_ids")), ls);
+      NDArray labels = batch.create(TestFiles.longs(g.inputs.get("labels")), ls.add(1));
 
       NDArray logits = model.logits(decoderIds, model.encode(ids, mask), mask);
-      double logitDiff = Fixtures.maxAbsDiff(logits.toFloatArray(), Fixtures.floats(g.outputs.get("logits")));
+      double logitDiff = TestFiles.maxAbsDiff(logits.toFloatArray(), TestFiles.floats(g.outputs.get("logits")));
       float[] sums = logits.logSoftmax(-1).gather(labels, 2).sum(new int[] {1, 2}).toFloatArray();
-      double sumDiff = Fixtures.maxAbsDiff(sums, Fixtures.floats(g.outputs.get("label_log_likelihood_sum")));
+      double sumDiff = TestFiles.maxAbsDiff(sums, TestFiles.floats(g.outputs.get("label_log_likelihood_sum")));
 
       System.out.printf("golden %-28s teacher-forced %s: max|Δlogit| = %.3g, max|Δ label log-likelihood sum| = %.3g%n",
           folder, ls, logitDiff, sumDiff);
@@ -102,18 +102,18 @@ class T5GoldenParityTest {
 
   @Test
   void should_tell_a_cross_encoder_user_that_t5_is_a_seq2seq_model() {
-    Path dir = Fixtures.resource("golden/T5ForConditionalGeneration");
+    Path dir = TestFiles.resource("golden/T5ForConditionalGeneration");
     assertThatThrownBy(() -> Architectures.loadClassifier(ModelSource.local(dir), Placement.cpu()))
         .isInstanceOf(ModelLoadException.class)
         .hasMessageContaining("use the type 't5'");
-    Path bert = Fixtures.resource("golden/BertForSequenceClassification");
+    Path bert = TestFiles.resource("golden/BertForSequenceClassification");
     assertThatThrownBy(() -> Architectures.loadSeq2Seq(ModelSource.local(bert), Placement.cpu()))
         .isInstanceOf(ModelLoadException.class)
         .hasMessageContaining("T5ForConditionalGeneration, MT5ForConditionalGeneration");
   }
 
   static T5Config config(String folder) {
-    Path dir = Fixtures.resource("golden/" + folder);
+    Path dir = TestFiles.resource("golden/" + folder);
     ConfigJson json = ConfigJson.read(dir.resolve("config.json"));
     return T5Config.from(json, json.architectures().get(0));
   }
@@ -123,8 +123,8 @@ class T5GoldenParityTest {
       Map<String, Object> shapes, Shape shape) {
     @SuppressWarnings("unchecked")
     static Golden read(String folder) {
-      Path dir = Fixtures.resource("golden/" + folder);
-      Map<String, Object> e = Fixtures.json(dir.resolve("expected.json"));
+      Path dir = TestFiles.resource("golden/" + folder);
+      Map<String, Object> e = TestFiles.json(dir.resolve("expected.json"));
       Map<String, Object> shapes = (Map<String, Object>) e.get("shapes");
       List<Object> s = (List<Object>) shapes.get("input_ids");
       return new Golden(dir, e, (Map<String, Object>) e.get("inputs"), (Map<String, Object>) e.get("outputs"), shapes,

@@ -2,7 +2,7 @@ package dev.rerankers.transformers.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rerankers.transformers.testing.Fixtures;
+import dev.rerankers.testing.TestFiles;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,15 +18,15 @@ class RelativePositionBiasTest {
   @Test
   @SuppressWarnings("unchecked")
   void should_bucket_every_relative_position_as_transformers() {
-    Map<String, Object> ref = Fixtures.json(Fixtures.resource("golden/t5_relative_buckets.json"));
-    long[] rel = Fixtures.longs(ref.get("relative_positions"));
+    Map<String, Object> ref = TestFiles.json(TestFiles.resource("golden/t5_relative_buckets.json"));
+    long[] rel = TestFiles.longs(ref.get("relative_positions"));
     List<Map<String, Object>> settings = (List<Map<String, Object>>) ref.get("settings");
     assertThat(settings).hasSize(8);
     for (Map<String, Object> s : settings) {
       boolean bidirectional = (Boolean) s.get("bidirectional");
       int buckets = ((Number) s.get("num_buckets")).intValue();
       int distance = ((Number) s.get("max_distance")).intValue();
-      long[] expected = Fixtures.longs(s.get("buckets"));
+      long[] expected = TestFiles.longs(s.get("buckets"));
       long[] actual = new long[rel.length];
       for (int i = 0; i < rel.length; i++) {
         actual[i] = RelativePositionBias.bucket((int) rel[i], bidirectional, buckets, distance);

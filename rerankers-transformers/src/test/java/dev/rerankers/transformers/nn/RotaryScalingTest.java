@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rerankers.ConfigException;
-import dev.rerankers.transformers.testing.Fixtures;
+import dev.rerankers.testing.TestFiles;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,7 @@ class RotaryScalingTest {
   @Test
   @SuppressWarnings("unchecked")
   void should_match_transformers_rope_init_functions() {
-    Map<String, Object> expected = Fixtures.json(Fixtures.resource("rope").resolve("expected.json"));
+    Map<String, Object> expected = TestFiles.json(TestFiles.resource("rope").resolve("expected.json"));
     int dim = ((Number) expected.get("head_dim")).intValue();
     int maxPos = ((Number) expected.get("max_position_embeddings")).intValue();
     for (Map<String, Object> c : (List<Map<String, Object>>) expected.get("cases")) {
@@ -26,7 +26,7 @@ class RotaryScalingTest {
       double theta = ((Number) rope.get("rope_theta")).doubleValue();
       RotaryScaling r = RotaryScaling.fromParameters(dim, theta, maxPos, rope::get);
       int length = c.get("seq_len") == null ? 16 : ((Number) c.get("seq_len")).intValue();
-      float[] want = Fixtures.floats(c.get("inv_freq"));
+      float[] want = TestFiles.floats(c.get("inv_freq"));
       float[] got = r.invFreq(length);
       assertThat(got).hasSize(want.length);
       for (int i = 0; i < want.length; i++) {

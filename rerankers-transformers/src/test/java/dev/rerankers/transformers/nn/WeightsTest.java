@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDArray;
 import dev.rerankers.CheckpointException;
 import dev.rerankers.hub.ModelSource;
-import dev.rerankers.transformers.testing.Fixtures;
+import dev.rerankers.testing.TestFiles;
 import dev.rerankers.transformers.testing.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,7 +44,7 @@ class WeightsTest {
 
   @Test
   void should_load_a_sharded_checkpoint_through_its_index() throws IOException {
-    Path golden = Fixtures.resource("golden/BertForSequenceClassification/model.safetensors");
+    Path golden = TestFiles.resource("golden/BertForSequenceClassification/model.safetensors");
     Map<String, Map.Entry<long[], float[]>> all = SafetensorsWriter.readF32(golden);
     SafetensorsWriter a = new SafetensorsWriter();
     SafetensorsWriter b = new SafetensorsWriter();

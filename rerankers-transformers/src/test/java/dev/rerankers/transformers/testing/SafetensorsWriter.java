@@ -1,6 +1,7 @@
 package dev.rerankers.transformers.testing;
 
 import dev.rerankers.internal.Json;
+import dev.rerankers.testing.TestFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -105,8 +106,8 @@ public final class SafetensorsWriter {
       }
       @SuppressWarnings("unchecked")
       Map<String, Object> t = (Map<String, Object>) e.getValue();
-      long[] shape = Fixtures.longs(t.get("shape"));
-      long[] offs = Fixtures.longs(t.get("data_offsets"));
+      long[] shape = TestFiles.longs(t.get("shape"));
+      long[] offs = TestFiles.longs(t.get("data_offsets"));
       float[] v = new float[(int) ((offs[1] - offs[0]) / 4)];
       for (int i = 0; i < v.length; i++) {
         v[i] = b.getFloat((int) (8 + n + offs[0] + 4L * i));
