@@ -129,17 +129,21 @@ public final class TestFiles {
 
   /** Copies a resource folder (recursively) to {@code target}, a folder the test may modify. */
   public static Path copy(String relative, Path target) {
-    Path from = resource(relative);
+    copyTree(resource(relative), target);
+    return target;
+  }
+
+  /** Copies a folder tree. */
+  public static void copyTree(Path from, Path to) {
     try (var files = Files.walk(from)) {
       for (Path p : files.toList()) {
-        Path to = target.resolve(from.relativize(p).toString());
+        Path t = to.resolve(from.relativize(p).toString());
         if (Files.isDirectory(p)) {
-          Files.createDirectories(to);
+          Files.createDirectories(t);
         } else {
-          Files.copy(p, to);
+          Files.copy(p, t);
         }
       }
-      return target;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rerankers.Reranker;
+import dev.rerankers.testing.TestFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,13 +30,13 @@ class ConcurrencyTest {
       List<double[]> ceExpected = new ArrayList<>();
       for (Object o : cases) {
         Map<?, ?> c = (Map<?, ?>) o;
-        List<String> docs = Fixtures.strings(c.get("docs"));
+        List<String> docs = TestFiles.strings(c.get("docs"));
         ceExpected.add(OnnxCrossEncoderTest.inputOrder(ce.rank((String) c.get("query"), docs), docs.size()));
       }
       List<double[]> denseExpected = new ArrayList<>();
       for (Object o : groups) {
         Map<?, ?> g = (Map<?, ?>) o;
-        List<String> docs = Fixtures.strings(g.get("irrelevant"));
+        List<String> docs = TestFiles.strings(g.get("irrelevant"));
         denseExpected.add(OnnxCrossEncoderTest.inputOrder(dense.rank((String) g.get("query"), docs), docs.size()));
       }
       ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -48,14 +49,14 @@ class ConcurrencyTest {
             for (int k = 0; k < 6; k++) {
               int i = (seed + k) % cases.size();
               Map<?, ?> c = (Map<?, ?>) cases.get(i);
-              List<String> docs = Fixtures.strings(c.get("docs"));
+              List<String> docs = TestFiles.strings(c.get("docs"));
               double[] got = OnnxCrossEncoderTest.inputOrder(ce.rank((String) c.get("query"), docs), docs.size());
-              worst = Math.max(worst, Fixtures.maxAbsDiff(got, ceExpected.get(i)));
+              worst = Math.max(worst, TestFiles.maxAbsDiff(got, ceExpected.get(i)));
               int j = (seed * 7 + k) % groups.size();
               Map<?, ?> g = (Map<?, ?>) groups.get(j);
-              List<String> gd = Fixtures.strings(g.get("irrelevant"));
+              List<String> gd = TestFiles.strings(g.get("irrelevant"));
               double[] d = OnnxCrossEncoderTest.inputOrder(dense.rank((String) g.get("query"), gd), gd.size());
-              worst = Math.max(worst, Fixtures.maxAbsDiff(d, denseExpected.get(j)));
+              worst = Math.max(worst, TestFiles.maxAbsDiff(d, denseExpected.get(j)));
             }
             return worst;
           }));

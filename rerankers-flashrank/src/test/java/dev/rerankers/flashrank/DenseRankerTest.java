@@ -9,6 +9,7 @@ import dev.rerankers.Reranker;
 import dev.rerankers.RerankerSpec;
 import dev.rerankers.flashrank.internal.DenseLoader;
 import dev.rerankers.flashrank.internal.DenseScorer;
+import dev.rerankers.testing.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ class DenseRankerTest {
   @ValueSource(booleans = {false, true})
   void embeddings_equal_python_onnxruntime_with_numpy_mean_pooling(boolean quantized) {
     Map<String, Object> ref = Fixtures.json("dense/reference.json");
-    List<String> texts = Fixtures.strings(Fixtures.json("dense/texts.json").get("texts"));
+    List<String> texts = TestFiles.strings(Fixtures.json("dense/texts.json").get("texts"));
     Map<?, ?> model = (Map<?, ?>) ((Map<?, ?>) ref.get("models")).get(quantized ? "all-minilm-l6-v2-q" : "all-minilm-l6-v2");
     List<?> expected = (List<?>) model.get("embeddings");
     // fp32: padded, length-sorted batches of 4 (padding must not change a vector). int8: one text per
@@ -52,15 +53,15 @@ class DenseRankerTest {
       assertThat(s.info().details()).containsEntry("maxLength", "256");
       long[] tokens = new long[1];
       float[][] got = s.embed(texts, tokens);
-      assertThat(tokens[0]).isEqualTo(Math.round(java.util.Arrays.stream(Fixtures.doubles(model.get("token_counts"))).sum()));
+      assertThat(tokens[0]).isEqualTo(Math.round(java.util.Arrays.stream(TestFiles.doubles(model.get("token_counts"))).sum()));
       for (int i = 0; i < texts.size(); i++) {
-        double[] e = Fixtures.doubles(expected.get(i));
+        double[] e = TestFiles.doubles(expected.get(i));
         assertThat(got[i]).hasSize(384);
         double[] g = new double[384];
         for (int k = 0; k < 384; k++) {
           g[k] = got[i][k];
         }
-        worst = Math.max(worst, Fixtures.maxAbsDiff(g, e));
+        worst = Math.max(worst, TestFiles.maxAbsDiff(g, e));
       }
     }
     System.out.printf("dense all-MiniLM-L6-v2 %s: max |java - python| over %d embeddings = %.3g (tolerance %.0e)%n",
@@ -77,7 +78,7 @@ class DenseRankerTest {
     try (Reranker r = Reranker.load("dense?" + extract() + (quantized ? "&quantized=true" : ""))) {
       for (Object o : groups) {
         Map<?, ?> g = (Map<?, ?>) o;
-        List<String> docs = new ArrayList<>(Fixtures.strings(g.get("irrelevant")));
+        List<String> docs = new ArrayList<>(TestFiles.strings(g.get("irrelevant")));
         docs.add(1, (String) g.get("relevant"));
         RankedResults res = r.rank((String) g.get("query"), docs);
         assertThat(res.get(0).text()).as("top passage for '%s'", g.get("query")).isEqualTo(g.get("relevant"));

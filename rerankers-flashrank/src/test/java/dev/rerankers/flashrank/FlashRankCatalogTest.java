@@ -12,6 +12,7 @@ import dev.rerankers.flashrank.internal.CrossEncoderScorer;
 import dev.rerankers.flashrank.internal.FlashRankLoader;
 import dev.rerankers.hub.HubClient;
 import dev.rerankers.hub.ProgressListener;
+import dev.rerankers.testing.TestFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,15 +72,15 @@ class FlashRankCatalogTest {
   @Test
   void catalogue_model_is_downloaded_unpacked_once_and_scored_as_flashrank() throws Exception {
     Map<?, ?> c = (Map<?, ?>) ((List<?>) Fixtures.json("e2e/bert/scores.json").get("cases")).get(0);
-    List<Document> docs = Fixtures.strings(c.get("docs")).stream().map(Document::of).toList();
-    double[] expected = Fixtures.doubles(c.get("fp32_flashrank_scores"));
+    List<Document> docs = TestFiles.strings(c.get("docs")).stream().map(Document::of).toList();
+    double[] expected = TestFiles.doubles(c.get("fp32_flashrank_scores"));
     double[] got;
     try (CrossEncoderScorer s = FlashRankLoader.load(spec("ms-marco-TinyBERT-L-2-v2"), client())) {
       assertThat(s.info().type()).isEqualTo("flashrank");
       assertThat(s.info().details()).containsEntry("onnx", "flashrank-TinyBERT-L-2-v2.onnx").containsEntry("maxLength", "512");
       got = s.score((String) c.get("query"), docs).values();
     }
-    double diff = Fixtures.maxAbsDiff(got, expected);
+    double diff = TestFiles.maxAbsDiff(got, expected);
     System.out.printf("flashrank (1 logit, sigmoid): max |java - FlashRank steps in Python| = %.3g (tolerance %.0e)%n",
         diff, TOLERANCE);
     assertThat(diff).isLessThanOrEqualTo(TOLERANCE);
@@ -107,12 +108,12 @@ class FlashRankCatalogTest {
   @Test
   void two_logit_models_score_softmax_column_one() {
     Map<?, ?> c = (Map<?, ?>) ((List<?>) Fixtures.json("e2e/monobert/scores.json").get("cases")).get(1);
-    List<Document> docs = Fixtures.strings(c.get("docs")).stream().map(Document::of).toList();
-    double[] expected = Fixtures.doubles(c.get("quantized_flashrank_scores"));
+    List<Document> docs = TestFiles.strings(c.get("docs")).stream().map(Document::of).toList();
+    double[] expected = TestFiles.doubles(c.get("quantized_flashrank_scores"));
     try (CrossEncoderScorer s = FlashRankLoader.load(spec("ms-marco-MultiBERT-L-12"), client())) {
       assertThat(s.info().dtype()).isEqualTo("int8");
       double[] got = s.score((String) c.get("query"), docs).values();
-      double diff = Fixtures.maxAbsDiff(got, expected);
+      double diff = TestFiles.maxAbsDiff(got, expected);
       System.out.printf("flashrank (2 logits, softmax[1], int8): max |java - FlashRank steps in Python| = %.3g%n", diff);
       assertThat(diff).isLessThanOrEqualTo(TOLERANCE);
     }
@@ -128,14 +129,14 @@ class FlashRankCatalogTest {
     }
     Files.copy(bert.resolve("onnx/model.onnx"), model.resolve("flashrank-TinyBERT-L-2-v2.onnx"));
     Map<?, ?> c = (Map<?, ?>) ((List<?>) Fixtures.json("e2e/bert/scores.json").get("cases")).get(3);
-    List<String> docs = Fixtures.strings(c.get("docs"));
+    List<String> docs = TestFiles.strings(c.get("docs"));
     try (Reranker r = Reranker.load("flashrank:" + model + "?maxLength=128")) {
       assertThat(r.info().details()).containsEntry("maxLength", "128");
       assertThat(r.rank((String) c.get("query"), docs)).hasSize(docs.size());
     }
     try (Reranker r = Reranker.load("flashrank:" + model)) {
       double[] got = OnnxCrossEncoderTest.inputOrder(r.rank((String) c.get("query"), docs), docs.size());
-      assertThat(Fixtures.maxAbsDiff(got, Fixtures.doubles(c.get("fp32_flashrank_scores")))).isLessThanOrEqualTo(TOLERANCE);
+      assertThat(TestFiles.maxAbsDiff(got, TestFiles.doubles(c.get("fp32_flashrank_scores")))).isLessThanOrEqualTo(TOLERANCE);
     }
   }
 

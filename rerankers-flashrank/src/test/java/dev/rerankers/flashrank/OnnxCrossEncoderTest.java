@@ -9,6 +9,7 @@ import dev.rerankers.ModelLoadException;
 import dev.rerankers.RankedResults;
 import dev.rerankers.Reranker;
 import dev.rerankers.RerankerSpec;
+import dev.rerankers.testing.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,16 +48,16 @@ class OnnxCrossEncoderTest {
       for (Object o : (List<?>) fixture.get("cases")) {
         Map<?, ?> c = (Map<?, ?>) o;
         String query = (String) c.get("query");
-        List<String> docs = Fixtures.strings(c.get("docs"));
-        double[] expected = Fixtures.doubles(c.get("python_rerankers_scores"));
+        List<String> docs = TestFiles.strings(c.get("docs"));
+        double[] expected = TestFiles.doubles(c.get("python_rerankers_scores"));
         double[] got = inputOrder(fp32.rank(query, docs), docs.size());
-        worst = Math.max(worst, Fixtures.maxAbsDiff(got, expected));
+        worst = Math.max(worst, TestFiles.maxAbsDiff(got, expected));
         assertThat(Fixtures.kendallTau(got, expected)).as("fp32 ranking of %s", query).isEqualTo(1.0);
 
         double[] q = inputOrder(int8.rank(query, docs), docs.size());
         double[] pyOrtInt8 = logitScores((List<?>) c.get("quantized_onnx_logits"));
-        worstInt8VsPythonOrt = Math.max(worstInt8VsPythonOrt, Fixtures.maxAbsDiff(q, pyOrtInt8));
-        assertThat(Fixtures.maxAbsDiff(q, expected)).isLessThanOrEqualTo(INT8_TOLERANCE);
+        worstInt8VsPythonOrt = Math.max(worstInt8VsPythonOrt, TestFiles.maxAbsDiff(q, pyOrtInt8));
+        assertThat(TestFiles.maxAbsDiff(q, expected)).isLessThanOrEqualTo(INT8_TOLERANCE);
         minTau = Math.min(minTau, Fixtures.kendallTau(q, expected));
       }
     }
@@ -72,18 +73,18 @@ class OnnxCrossEncoderTest {
   void sigmoid_option_gives_flashrank_probabilities() {
     Path dir = Fixtures.path("e2e/monobert");
     Map<?, ?> c = (Map<?, ?>) ((List<?>) Fixtures.json("e2e/monobert/scores.json").get("cases")).get(0);
-    List<String> docs = Fixtures.strings(c.get("docs"));
+    List<String> docs = TestFiles.strings(c.get("docs"));
     try (Reranker r = Reranker.load("onnx-cross-encoder:" + dir + "?sigmoid=true")) {
       double[] got = inputOrder(r.rank((String) c.get("query"), docs), docs.size());
-      double[] expected = Fixtures.doubles(c.get("fp32_flashrank_scores"));
-      assertThat(Fixtures.maxAbsDiff(got, expected)).isLessThanOrEqualTo(1e-5);
+      double[] expected = TestFiles.doubles(c.get("fp32_flashrank_scores"));
+      assertThat(TestFiles.maxAbsDiff(got, expected)).isLessThanOrEqualTo(1e-5);
     }
   }
 
   @Test
   void a_folder_of_onnx_classifier_weights_is_inferred_as_onnx_cross_encoder(@TempDir Path tmp) {
     Path dir = tmp.resolve("my-reranker");
-    Fixtures.copyTree(Fixtures.path("e2e/xlm-roberta"), dir);
+    TestFiles.copyTree(Fixtures.path("e2e/xlm-roberta"), dir);
     RerankerSpec spec = Reranker.resolve(dir.toString());
     assertThat(spec.type()).isEqualTo("onnx-cross-encoder");
     assertThat(spec.backend()).contains("flashrank");
@@ -93,13 +94,13 @@ class OnnxCrossEncoderTest {
   void sorting_by_length_and_batch_size_do_not_change_scores() {
     Path dir = Fixtures.path("e2e/bert");
     Map<?, ?> c = (Map<?, ?>) ((List<?>) Fixtures.json("e2e/bert/scores.json").get("cases")).get(2);
-    List<String> docs = Fixtures.strings(c.get("docs"));
+    List<String> docs = TestFiles.strings(c.get("docs"));
     String q = (String) c.get("query");
     try (Reranker a = Reranker.load("onnx-cross-encoder:" + dir + "?batchSize=1&sortByLength=false");
         Reranker b = Reranker.load("onnx-cross-encoder:" + dir + "?batchSize=3&intraOpThreads=1&optLevel=basic")) {
       double[] sa = inputOrder(a.rank(q, docs), docs.size());
       double[] sb = inputOrder(b.rank(q, docs), docs.size());
-      assertThat(Fixtures.maxAbsDiff(sa, sb)).isLessThanOrEqualTo(1e-5);
+      assertThat(TestFiles.maxAbsDiff(sa, sb)).isLessThanOrEqualTo(1e-5);
       assertThat(b.info().details()).containsEntry("optLevel", "BASIC_OPT").containsEntry("intraOpThreads", "1");
     }
   }
@@ -125,7 +126,7 @@ class OnnxCrossEncoderTest {
   @Test
   void bad_files_and_options_fail_clearly(@TempDir Path tmp) throws Exception {
     Path dir = tmp.resolve("broken");
-    Fixtures.copyTree(Fixtures.path("e2e/bert"), dir);
+    TestFiles.copyTree(Fixtures.path("e2e/bert"), dir);
     Files.writeString(dir.resolve("onnx/model.onnx"), "not an onnx file");
     assertThatThrownBy(() -> Reranker.load("onnx-cross-encoder:" + dir))
         .isInstanceOf(ModelLoadException.class)
@@ -156,7 +157,7 @@ class OnnxCrossEncoderTest {
   static double[] logitScores(List<?> rows) {
     double[] s = new double[rows.size()];
     for (int i = 0; i < s.length; i++) {
-      double[] l = Fixtures.doubles(rows.get(i));
+      double[] l = TestFiles.doubles(rows.get(i));
       s[i] = l.length == 1 ? l[0] : l[1] - l[0];
     }
     return s;

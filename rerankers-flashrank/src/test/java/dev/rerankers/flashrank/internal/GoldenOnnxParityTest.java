@@ -3,6 +3,7 @@ package dev.rerankers.flashrank.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rerankers.flashrank.Fixtures;
+import dev.rerankers.testing.TestFiles;
 import dev.rerankers.tokenizers.Encoding;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ class GoldenOnnxParityTest {
     Map<?, ?> inputs = (Map<?, ?>) expected.get("inputs");
     long[][] ids = Fixtures.longs2(inputs.get("input_ids"));
     long[][] types = inputs.containsKey("token_type_ids") ? Fixtures.longs2(inputs.get("token_type_ids")) : null;
-    double[] lengths = Fixtures.doubles(expected.get("lengths"));
+    double[] lengths = TestFiles.doubles(expected.get("lengths"));
     List<Encoding> enc = new ArrayList<>();
     for (int r = 0; r < ids.length; r++) {
       int len = (int) lengths[r];
@@ -47,8 +48,8 @@ class GoldenOnnxParityTest {
     OnnxOptions single = new OnnxOptions(1, 1, "ALL_OPT", "cpu", -1);
     double[] fp32 = run(dir.resolve("model.onnx"), single, batch, config);
     double[] int8 = run(dir.resolve("model_quantized.onnx"), single, batch, config);
-    double d32 = Fixtures.maxAbsDiff(fp32, ref);
-    double d8 = Fixtures.maxAbsDiff(int8, ref);
+    double d32 = TestFiles.maxAbsDiff(fp32, ref);
+    double d8 = TestFiles.maxAbsDiff(int8, ref);
     System.out.printf("%s: fp32 max |onnx - transformers| = %.3g (tolerance %.0e); int8 = %.3g (tolerance %.2f)%n",
         arch, d32, FP32_TOLERANCE, d8, INT8_TOLERANCE);
     assertThat(d32).isLessThanOrEqualTo(FP32_TOLERANCE);
