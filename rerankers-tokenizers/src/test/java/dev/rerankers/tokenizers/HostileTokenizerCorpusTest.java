@@ -103,6 +103,12 @@ class HostileTokenizerCorpusTest {
     tokenizerCase("wordpiece-template-wrong-id", "bert",
         t -> obj(obj(obj(t.get("post_processor")).get("special_tokens")).get("[SEP]")).put("ids", List.of(77L)),
         "inserts \"[SEP]\" as id 77, but the tokenizer gives it id 5");
+    tokenizerCase("wordpiece-template-unknown-special", "bert",
+        t -> obj(obj(t.get("post_processor")).get("special_tokens")).remove("[SEP]"),
+        "inserts the special token \"[SEP]\", which is not in special_tokens");
+    tokenizerCase("wordpiece-single-template-with-b", "bert",
+        t -> list(obj(t.get("post_processor")).get("single")).set(1, Map.of("Sequence", Map.of("id", "B", "type_id", 0L))),
+        "places sequence B in the single-text template");
     tokenizerCase("wordpiece-catastrophic-regex", "bert",
         t -> t.put("pre_tokenizer", Map.of("type", "Split", "pattern", Map.of("Regex", "(a+)+$"),
             "behavior", "Isolated", "invert", false)),
@@ -133,6 +139,11 @@ class HostileTokenizerCorpusTest {
         "model.vocab is a list of 0 items");
     tokenizerCase("unigram-charsmap-truncated", "xlm-roberta", t -> editCharsmap(t, b -> java.util.Arrays.copyOf(b, 4000)),
         "precompiled_charsmap is corrupt");
+    tokenizerCase("unigram-charsmap-missing", "xlm-roberta", t -> editNormalizer(t, n -> n.remove("precompiled_charsmap")),
+        "precompiled_charsmap is null; allowed: the base64 string");
+    tokenizerCase("unigram-charsmap-unpadded", "xlm-roberta",
+        t -> editNormalizer(t, n -> n.put("precompiled_charsmap", ((String) n.get("precompiled_charsmap")).substring(0, 4001))),
+        "precompiled_charsmap is the string");
     tokenizerCase("unigram-charsmap-wild-pointers", "xlm-roberta", t -> editCharsmap(t, HostileTokenizerCorpusTest::scramble),
         "precompiled_charsmap is corrupt");
     // tokenizer_config.json and files that are not tokenizers at all
@@ -161,6 +172,11 @@ class HostileTokenizerCorpusTest {
     m.put("vocab", model(t).get("vocab"));
     m.put("unk_token", unk);
     return m;
+  }
+
+  static void editNormalizer(Map<String, Object> t, Consumer<Map<String, Object>> edit) {
+    Map<String, Object> n = obj(t.get("normalizer"));
+    edit.accept("Precompiled".equals(n.get("type")) ? n : obj(list(n.get("normalizers")).get(0)));
   }
 
   static void editCharsmap(Map<String, Object> t, java.util.function.UnaryOperator<byte[]> edit) {

@@ -268,6 +268,12 @@ public final class TokenizerJsonCheck {
           }
         }
       } else if ("TemplateProcessing".equals(type)) {
+        Object specialsValue = m.get("special_tokens");
+        Map<?, ?> known = specialsValue instanceof Map<?, ?> sm ? sm : Map.of();
+        // tokenizers looks template tokens up without checking (a missing one panics), and a
+        // single-text template that names sequence B indexes past its one sequence
+        template(where + ".single", m.get("single"), known, false);
+        template(where + ".pair", m.get("pair"), known, true);
         if (m.get("special_tokens") instanceof Map<?, ?> specials) {
           for (Map.Entry<?, ?> e : specials.entrySet()) {
             String at = where + ".special_tokens[" + quote(String.valueOf(e.getKey())) + "]";
@@ -288,6 +294,32 @@ public final class TokenizerJsonCheck {
               throw fail(where + "." + key, pair, "a [token, id] pair");
             }
             specialId(where + "." + key, l.get(0), l.get(1));
+          }
+        }
+      }
+    }
+
+    private void template(String where, Object template, Map<?, ?> specials, boolean pair) {
+      if (template == null) {
+        return;
+      }
+      if (!(template instanceof List<?> pieces)) {
+        throw fail(where, template, "a list of {\"SpecialToken\": ...} and {\"Sequence\": ...} pieces");
+      }
+      for (int i = 0; i < pieces.size(); i++) {
+        Object piece = pieces.get(i);
+        if (piece instanceof Map<?, ?> p && p.get("SpecialToken") instanceof Map<?, ?> st) {
+          Object id = st.get("id");
+          if (!specials.containsKey(id)) {
+            throw new ModelLoadException(file + ": " + where + "[" + i + "] inserts the special token "
+                + (id instanceof String sid ? quote(sid) : JsonFile.describe(id)) + ", which is not in special_tokens"
+                + " (the native post-processor would abort the JVM); allowed: a key of special_tokens "
+                + specials.keySet() + ". Fix the file or download it again");
+          }
+        } else if (piece instanceof Map<?, ?> p && p.get("Sequence") instanceof Map<?, ?> seq) {
+          if (!pair && "B".equals(seq.get("id"))) {
+            throw new ModelLoadException(file + ": " + where + "[" + i + "] places sequence B in the single-text "
+                + "template, which has only sequence A (the native post-processor would abort the JVM); allowed: A");
           }
         }
       }
@@ -352,18 +384,20 @@ public final class TokenizerJsonCheck {
       }
     }
 
+    /** tokenizers 0.21 unwraps a Precompiled normaliser's parse: any error there aborts the JVM at load. */
     private void precompiled(String where, Object charsmap) {
-      if (charsmap == null) {
-        return;
-      }
       if (!(charsmap instanceof String s)) {
-        throw fail(where, charsmap, "a base64 string");
+        throw fail(where, charsmap, "the base64 string of SentencePiece's normalisation map (it aborts the JVM "
+            + "at load otherwise)");
       }
       byte[] bytes;
       try {
         bytes = Base64.getDecoder().decode(s);
       } catch (IllegalArgumentException e) {
-        throw fail(where, charsmap, "base64 text (" + e.getMessage() + ")");
+        throw fail(where, charsmap, "padded base64 text (" + e.getMessage() + ")");
+      }
+      if (!Base64.getEncoder().encodeToString(bytes).equals(s)) {
+        throw fail(where, charsmap, "canonical, padded base64 text, as tokenizers writes it");
       }
       String problem = PrecompiledMap.problem(bytes);
       if (problem != null) {

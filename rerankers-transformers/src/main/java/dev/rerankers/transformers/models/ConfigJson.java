@@ -116,6 +116,15 @@ public final class ConfigJson {
     return b;
   }
 
+  /**
+   * The exception, its message prefixed with this config's file when it does not name it yet (the
+   * config records check cross-field rules without knowing the file).
+   */
+  public ConfigException inFile(ConfigException e) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains(source) ? e : new ConfigException(source + ": " + m, e);
+  }
+
   /** The exception for a field: the file, the field, what was found and what is allowed. */
   public ConfigException bad(String key, Object found, String allowed) {
     return new ConfigException(source + ": " + key + " is " + JsonFile.describe(found) + "; allowed: " + allowed);
