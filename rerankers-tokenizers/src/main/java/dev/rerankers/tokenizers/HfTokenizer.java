@@ -90,7 +90,8 @@ public final class HfTokenizer implements AutoCloseable {
     }
     try {
       int specials = specialTokensOfPair();
-      if (maxLength > 0 && maxLength < specials + 2) {
+      // only a length from the file: an explicit option may be tiny on purpose (ColBERT's edge cases)
+      if (maxLengthFrom.startsWith("model_max_length") && maxLength > 0 && maxLength < specials + 2) {
         throw new ModelLoadException("the truncation length " + maxLength + " (" + maxLengthFrom + ") of tokenizer "
             + tokenizerJson + " leaves no room for text: a pair takes " + specials + " special tokens; allowed: at least "
             + (specials + 2));
