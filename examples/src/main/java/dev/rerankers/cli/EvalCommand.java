@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -88,8 +89,14 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // bad option values are usage errors (exit 2, with the usage), as picocli's own checks are
     if (queries != null && queries < 1) {
-      throw new IllegalArgumentException("--queries must be >= 1, got " + queries);
+      throw new CommandLine.ParameterException(spec.commandLine(), "--queries must be >= 1, got " + queries);
+    }
+    if (depth < 1 || k < 1 || warmup < 0) {
+      String what = depth < 1 ? "--depth must be >= 1, got " + depth
+          : k < 1 ? "--k must be >= 1, got " + k : "--warmup must be >= 0, got " + warmup;
+      throw new CommandLine.ParameterException(spec.commandLine(), what);
     }
     List<String> specs = new ArrayList<>(new LinkedHashSet<>(trimmed(rerankers)));
     Map<String, Price> priceBySpec = new LinkedHashMap<>();

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -63,7 +64,7 @@ final class RankCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (topK != null && topK < 1) {
-      throw new IllegalArgumentException("--top-k must be >= 1, got " + topK);
+      throw new CommandLine.ParameterException(spec.commandLine(), "--top-k must be >= 1, got " + topK);
     }
     List<String> texts = readDocuments();
     PrintWriter out = spec.commandLine().getOut();

@@ -152,6 +152,15 @@ class EvalCommandTest {
   }
 
   @Test
+  void bad_option_values_are_usage_errors_with_exit_code_2() {
+    for (String[] bad : new String[][] {{"--queries", "0"}, {"--depth", "0"}, {"--k", "-1"}, {"--warmup", "-1"}}) {
+      CliRun r = CliRun.run("eval", "--dataset", SAMPLE, "--rerankers", "word-overlap:a", bad[0], bad[1]);
+      assertThat(r.exitCode()).as(String.join(" ", bad)).isEqualTo(2);
+      assertThat(r.err()).contains(bad[0] + " must be >= ").contains("Usage: rerankers eval");
+    }
+  }
+
+  @Test
   void bad_arguments_are_explained() {
     assertThat(CliRun.run("eval", "--dataset", "/no/such/dir").err()).contains("dataset folder /no/such/dir does not exist");
     CliRun price = CliRun.run("eval", "--dataset", SAMPLE, "--rerankers", "word-overlap:a", "--price", "cohere=1/tokens");

@@ -87,10 +87,13 @@ class RankCommandTest {
     CliRun unimplemented = CliRun.runWithInput("a\n", "rank", "--model", "lit5", "--query", "q");
     assertThat(unimplemented.exitCode()).isEqualTo(1);
     assertThat(unimplemented.err()).contains("model type 'lit5'").contains("not implemented");
+  }
 
+  @Test
+  void a_bad_option_value_is_a_usage_error_with_exit_code_2_as_documented() {
     CliRun badK = CliRun.runWithInput("a\n", "rank", "--model", "word-overlap:test", "--query", "q", "--top-k", "0");
-    assertThat(badK.exitCode()).isEqualTo(1);
-    assertThat(badK.err()).contains("--top-k must be >= 1, got 0");
+    assertThat(badK.exitCode()).isEqualTo(2);
+    assertThat(badK.err()).contains("--top-k must be >= 1, got 0").contains("Usage: rerankers rank");
   }
 
   @Test

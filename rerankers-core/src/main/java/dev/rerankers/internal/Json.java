@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * A small, strict JSON reader and string writer, so core stays JDK-only. Objects become {@link
- * LinkedHashMap}, arrays {@link ArrayList}, numbers {@link Double} (or {@link Long} when integral
- * and written without fraction or exponent), plus {@link String}, {@link Boolean} and {@code null}.
+ * LinkedHashMap}, arrays {@link ArrayList}, numbers {@link Double} (or {@link Long} when written
+ * without fraction or exponent and within the range of a long), plus {@link String}, {@link
+ * Boolean} and {@code null}.
  * Not API.
  */
 public final class Json {
@@ -208,8 +209,12 @@ public final class Json {
     }
     String num = s.substring(start, pos);
     try {
-      if (integral && num.length() < 19) {
-        return Long.parseLong(num);
+      if (integral) {
+        try {
+          return Long.parseLong(num);
+        } catch (NumberFormatException beyondLong) {
+          // beyond ±2^63: kept as an (inexact) double, so callers can name the value
+        }
       }
       return Double.parseDouble(num);
     } catch (NumberFormatException e) {

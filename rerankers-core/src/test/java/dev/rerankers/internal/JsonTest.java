@@ -21,6 +21,14 @@ class JsonTest {
   }
 
   @Test
+  void keeps_every_integer_a_long_holds_as_a_long() {
+    assertThat(Json.parse("4611686018427387904")).isEqualTo(1L << 62);
+    assertThat(Json.parse("9223372036854775807")).isEqualTo(Long.MAX_VALUE);
+    assertThat(Json.parse("-9223372036854775808")).isEqualTo(Long.MIN_VALUE);
+    assertThat(Json.parse("9223372036854775808")).isEqualTo(9.223372036854775808e18);
+  }
+
+  @Test
   void rejects_malformed_input_with_the_offset() {
     assertThatThrownBy(() -> Json.parse("{\"a\": }")).hasMessageContaining("offset 6");
     assertThatThrownBy(() -> Json.parse("[1, 2")).hasMessageContaining("end of input");

@@ -3,16 +3,17 @@ package dev.rerankers.tokenizers;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.hub.ModelSource;
+import dev.rerankers.InferenceException;
 import dev.rerankers.internal.Json;
+import dev.rerankers.internal.JsonFile;
 import dev.rerankers.spi.CloseGuard;
 import dev.rerankers.tokenizers.internal.DjlSettings;
 import dev.rerankers.tokenizers.internal.NormalizerPatch;
+import dev.rerankers.tokenizers.internal.TokenizerJsonCheck;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,26 +49,26 @@ public final class HfTokenizer implements AutoCloseable {
   private final HuggingFaceTokenizer tokenizer;
   private final long padId;
   private final CloseGuard guard;
-  private volatile Map<String, Long> vocab;
+  private final TokenizerJsonCheck.Summary summary;
 
-  private HfTokenizer(String name, Path tokenizerJson, TokenizerConfig config, int maxLength) {
+  private HfTokenizer(String name, Path tokenizerJson, TokenizerConfig config, int maxLength, String maxLengthFrom) {
     this.name = name;
     this.guard = new CloseGuard("tokenizer " + name);
     this.tokenizerJson = tokenizerJson;
     this.config = config;
     this.maxLength = maxLength;
     DjlSettings.apply();
-    String json;
+    // Everything the native tokenizer could panic on is refused here, in Java: a Rust panic
+    // inside a JNI call aborts the whole JVM.
+    String json = JsonFile.readText(tokenizerJson);
+    Object root;
     try {
-      json = Files.readString(tokenizerJson, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new ModelLoadException("cannot read " + tokenizerJson + ": " + e.getMessage(), e);
-    }
-    try {
-      json = NormalizerPatch.apply(json, config);
+      root = Json.parse(json);
     } catch (IllegalArgumentException e) {
-      throw new ModelLoadException(tokenizerJson + " is not valid JSON: " + e.getMessage(), e);
+      throw new ModelLoadException(tokenizerJson + " is not valid JSON (" + e.getMessage() + "); download it again", e);
     }
+    this.summary = TokenizerJsonCheck.check(tokenizerJson, root);
+    json = NormalizerPatch.apply(json, config);
     Map<String, String> options = new HashMap<>();
     options.put("addSpecialTokens", "true");
     options.put("withOverflowingTokens", "false");
@@ -87,7 +88,19 @@ public final class HfTokenizer implements AutoCloseable {
       throw new ModelLoadException(
           "cannot load tokenizer " + tokenizerJson + " (is it a tokenizer.json written by Hugging Face tokenizers?): " + e.getMessage(), e);
     }
-    this.padId = resolvePadId();
+    try {
+      int specials = specialTokensOfPair();
+      // only a length from the file: an explicit option may be tiny on purpose (ColBERT's edge cases)
+      if (maxLengthFrom.startsWith("model_max_length") && maxLength > 0 && maxLength < specials + 2) {
+        throw new ModelLoadException("the truncation length " + maxLength + " (" + maxLengthFrom + ") of tokenizer "
+            + tokenizerJson + " leaves no room for text: a pair takes " + specials + " special tokens; allowed: at least "
+            + (specials + 2));
+      }
+      this.padId = resolvePadId();
+    } catch (RuntimeException e) {
+      tokenizer.close();
+      throw e;
+    }
   }
 
   /** Loads the tokenizer of a model (its {@code tokenizer.json} and config files). */
@@ -138,13 +151,13 @@ public final class HfTokenizer implements AutoCloseable {
   /** Encodes one text with special tokens, truncated to {@link #maxLength()}. */
   public Encoding encode(String text) {
     requireText(text, "text");
-    return guard.call(() -> convert(tokenizer.encode(text)));
+    return guard.call(() -> native1(0, () -> tokenizer.encode(text)));
   }
 
   /** Encodes one text without special tokens and without truncation. */
   public Encoding encodeRaw(String text) {
     requireText(text, "text");
-    return guard.call(() -> convert(tokenizer.encode(text, false, false)));
+    return guard.call(() -> native1(0, () -> tokenizer.encode(text, false, false)));
   }
 
   /**
@@ -154,16 +167,16 @@ public final class HfTokenizer implements AutoCloseable {
   public Encoding encodePair(String first, String second) {
     requireText(first, "first");
     requireText(second, "second");
-    return guard.call(() -> convert(tokenizer.encode(first, second)));
+    return guard.call(() -> native1(0, () -> tokenizer.encode(first, second)));
   }
 
-  /** Encodes texts one by one (in parallel inside the native library), in input order. */
+  /** Encodes texts one by one (in parallel for larger lists), in input order. */
   public List<Encoding> encodeBatch(List<String> texts) {
     String[] array = toArray(texts, "texts");
     if (array.length == 0) {
       return List.of();
     }
-    return guard.call(() -> convert(tokenizer.batchEncode(array)));
+    return guard.call(() -> encodeAll(array.length, i -> tokenizer.encode(array[i])));
   }
 
   /** Encodes {@code (query, document)} pairs, in input order; see {@link #encodePair}. */
@@ -173,11 +186,7 @@ public final class HfTokenizer implements AutoCloseable {
     if (docs.length == 0) {
       return List.of();
     }
-    ai.djl.util.PairList<String, String> pairs = new ai.djl.util.PairList<>(docs.length);
-    for (String d : docs) {
-      pairs.add(query, d);
-    }
-    return guard.call(() -> convert(tokenizer.batchEncode(pairs)));
+    return guard.call(() -> encodeAll(docs.length, i -> tokenizer.encode(query, docs[i])));
   }
 
   /**
@@ -204,16 +213,49 @@ public final class HfTokenizer implements AutoCloseable {
     return "HfTokenizer[" + name + ", maxLength=" + (maxLength > 0 ? maxLength : "none") + "]";
   }
 
-  private static Encoding convert(ai.djl.huggingface.tokenizers.Encoding e) {
+  /** Below this many texts, encoding runs on the calling thread. */
+  private static final int PARALLEL_FROM = 16;
+
+  /**
+   * Encodes texts one call each. Not DJL's batchEncode: its native side unwraps the Rust result, so
+   * any tokenizer error there is a panic that aborts the JVM; the single-text calls turn errors
+   * into exceptions. Parallel for larger lists (the same speed as the native batch).
+   */
+  private List<Encoding> encodeAll(int n, java.util.function.IntFunction<ai.djl.huggingface.tokenizers.Encoding> one) {
+    java.util.stream.IntStream range = java.util.stream.IntStream.range(0, n);
+    if (n >= PARALLEL_FROM) {
+      range = range.parallel();
+    }
+    Encoding[] out = new Encoding[n];
+    range.forEach(i -> out[i] = native1(i, () -> one.apply(i)));
+    return List.of(out);
+  }
+
+  /** One native encode call; a tokenizer error (a Rust error turned into an exception) names the file. */
+  private Encoding native1(int index, java.util.function.Supplier<ai.djl.huggingface.tokenizers.Encoding> call) {
+    ai.djl.huggingface.tokenizers.Encoding e;
+    try {
+      e = call.get();
+    } catch (RuntimeException ex) {
+      throw new InferenceException("tokenizer " + tokenizerJson + " failed on text " + index + ": " + ex.getMessage()
+          + " (the tokenizer file is inconsistent; download it again)", ex);
+    }
     return new Encoding(e.getIds(), e.getTypeIds(), e.exceedMaxLength());
   }
 
-  private static List<Encoding> convert(ai.djl.huggingface.tokenizers.Encoding[] all) {
-    List<Encoding> out = new ArrayList<>(all.length);
-    for (ai.djl.huggingface.tokenizers.Encoding e : all) {
-      out.add(convert(e));
+  /** The largest token id this tokenizer can produce (model vocabulary, added and special tokens). */
+  public long maxTokenId() {
+    return summary.maxId();
+  }
+
+  /** The number of special tokens a pair gets ({@code [CLS] a [SEP] b [SEP]}: 3). */
+  private int specialTokensOfPair() {
+    try {
+      return tokenizer.encode("", "", true, false).getIds().length;
+    } catch (RuntimeException e) {
+      throw new ModelLoadException("tokenizer " + tokenizerJson + " cannot encode an empty pair: " + e.getMessage()
+          + " (the file is inconsistent; download it again)", e);
     }
-    return out;
   }
 
   private static void requireText(String text, String what) {
@@ -240,7 +282,13 @@ public final class HfTokenizer implements AutoCloseable {
   private long resolvePadId() {
     String pad = config.specialToken("pad_token").orElse(null);
     if (pad != null) {
-      ai.djl.huggingface.tokenizers.Encoding e = tokenizer.encode(pad, false, false);
+      ai.djl.huggingface.tokenizers.Encoding e;
+      try {
+        e = tokenizer.encode(pad, false, false);
+      } catch (RuntimeException ex) {
+        throw new ModelLoadException("tokenizer " + tokenizerJson + " cannot encode its pad_token " + pad + ": "
+            + ex.getMessage() + " (the file is inconsistent; download it again)", ex);
+      }
       if (e.getIds().length == 1 && pad.equals(e.getTokens()[0])) {
         return e.getIds()[0];
       }
@@ -253,46 +301,9 @@ public final class HfTokenizer implements AutoCloseable {
     return 0;
   }
 
-  /** token → id from tokenizer.json (model vocabulary and added tokens), parsed on first use. */
-  @SuppressWarnings("unchecked")
+  /** token → id: the model vocabulary and added tokens, as the tokenizer gives them. */
   private Map<String, Long> vocab() {
-    Map<String, Long> v = vocab;
-    if (v != null) {
-      return v;
-    }
-    synchronized (this) {
-      if (vocab != null) {
-        return vocab;
-      }
-      Map<String, Long> out = new HashMap<>();
-      try {
-        Object root = Json.parse(Files.readString(tokenizerJson, StandardCharsets.UTF_8));
-        Map<String, Object> m = (Map<String, Object>) root;
-        if (m.get("model") instanceof Map<?, ?> model) {
-          Object voc = model.get("vocab");
-          if (voc instanceof Map<?, ?> map) {
-            map.forEach((k, id) -> out.put((String) k, ((Number) id).longValue()));
-          } else if (voc instanceof List<?> list) {
-            for (int i = 0; i < list.size(); i++) {
-              if (list.get(i) instanceof List<?> entry && !entry.isEmpty()) {
-                out.put((String) entry.get(0), (long) i);
-              }
-            }
-          }
-        }
-        if (m.get("added_tokens") instanceof List<?> added) {
-          for (Object a : added) {
-            if (a instanceof Map<?, ?> t && t.get("content") instanceof String s && t.get("id") instanceof Number id) {
-              out.put(s, id.longValue());
-            }
-          }
-        }
-      } catch (IOException | RuntimeException e) {
-        throw new ModelLoadException("cannot read the vocabulary of " + tokenizerJson + ": " + e.getMessage(), e);
-      }
-      vocab = Map.copyOf(out);
-      return vocab;
-    }
+    return summary.vocab();
   }
 
   /**
@@ -332,7 +343,8 @@ public final class HfTokenizer implements AutoCloseable {
               source.optionalFile("tokenizer_config.json").orElse(null),
               source.optionalFile("special_tokens_map.json").orElse(null));
       int len = maxLength != null ? maxLength : config.maxLength().orElse(0);
-      return new HfTokenizer(source.id(), json, config, len);
+      String from = maxLength != null ? "the maxLength option" : "model_max_length in tokenizer_config.json";
+      return new HfTokenizer(source.id(), json, config, len, from);
     }
   }
 }

@@ -1,9 +1,7 @@
 package dev.rerankers.tokenizers;
 
 import dev.rerankers.ModelLoadException;
-import dev.rerankers.internal.Json;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.rerankers.internal.JsonFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -82,8 +80,15 @@ public record TokenizerConfig(
     }
     Integer maxLen = null;
     Object m = cfg.get("model_max_length");
-    if (m instanceof Number n && n.doubleValue() < UNBOUNDED && n.doubleValue() >= 1) {
-      maxLen = n.intValue();
+    if (m != null) {
+      if (!(m instanceof Number n) || !(n.doubleValue() >= 1) || (n.doubleValue() < UNBOUNDED && n.doubleValue() != Math.rint(n.doubleValue()))) {
+        throw new ModelLoadException(tokenizerConfig + ": model_max_length is " + JsonFile.describe(m)
+            + "; allowed: a whole number of tokens >= 1 (or a number >= 1e9, transformers' \"no limit\" placeholder)."
+            + " Fix the file or pass the maxLength option");
+      }
+      if (n.doubleValue() < UNBOUNDED) {
+        maxLen = n.intValue();
+      }
     }
     List<String> inputNames = null;
     if (cfg.get("model_input_names") instanceof List<?> list) {
@@ -140,21 +145,10 @@ public record TokenizerConfig(
     return Optional.empty();
   }
 
-  @SuppressWarnings("unchecked")
   private static Map<String, Object> readObject(Path file) {
     if (file == null || !Files.isRegularFile(file)) {
       return Map.of();
     }
-    try {
-      Object o = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
-      if (!(o instanceof Map)) {
-        throw new ModelLoadException(file + " must hold a JSON object");
-      }
-      return (Map<String, Object>) o;
-    } catch (IOException e) {
-      throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
-      throw new ModelLoadException(file + " is not valid JSON: " + e.getMessage(), e);
-    }
+    return JsonFile.readObject(file);
   }
 }

@@ -53,6 +53,11 @@ public final class CrossEncoderLoader {
             maxLength, spec.model(), model.maxLength());
         maxLength = model.maxLength();
       }
+      if (maxLength < 2) {
+        // from config.json: max_position_embeddings (less padding offsets) leaves no room
+        throw new ConfigException(source.file("config.json") + ": max_position_embeddings and pad_token_id leave the model "
+            + maxLength + " usable positions; allowed: at least 2");
+      }
       HfTokenizer tokenizer = HfTokenizer.builder(source).maxLength(maxLength).build();
       return new CrossEncoderScorer(spec.model(), tokenizer, model, rule, sigmoid, batchSize);
     } catch (RuntimeException e) {

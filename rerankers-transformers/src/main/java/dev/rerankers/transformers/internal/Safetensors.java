@@ -2,6 +2,7 @@ package dev.rerankers.transformers.internal;
 
 import dev.rerankers.CheckpointException;
 import dev.rerankers.internal.Json;
+import dev.rerankers.internal.JsonFile;
 import dev.rerankers.transformers.nn.TensorInfo;
 import dev.rerankers.transformers.nn.TensorType;
 import java.io.IOException;
@@ -114,7 +115,7 @@ public final class Safetensors {
     Object dtype = m.get("dtype");
     TensorType type = dtype instanceof String s ? TensorType.parse(s) : null;
     if (type == null) {
-      throw bad(file, "declares tensor '" + name + "' with unknown dtype " + dtype
+      throw bad(file, "declares tensor '" + name + "' with unknown dtype " + (dtype instanceof String ? dtype : JsonFile.describe(dtype))
           + " (known: F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL)");
     }
     if (!(m.get("shape") instanceof List<?> shapeList)) {
@@ -128,15 +129,21 @@ public final class Safetensors {
     try {
       for (int i = 0; i < shape.length; i++) {
         if (!(shapeList.get(i) instanceof Long d) || d < 0) {
-          throw bad(file, "declares tensor '" + name + "' with bad dimension " + shapeList.get(i));
+          throw bad(file, "declares tensor '" + name + "' with dimension " + i + " = " + JsonFile.describe(shapeList.get(i))
+              + "; allowed: an integer >= 0");
         }
         shape[i] = d;
         elements = Math.multiplyExact(elements, d);
       }
       long bytes = Math.multiplyExact(elements, (long) type.bytes());
-      if (!(m.get("data_offsets") instanceof List<?> offs) || offs.size() != 2
-          || !(offs.get(0) instanceof Long begin) || !(offs.get(1) instanceof Long end)) {
+      Object offsets = m.get("data_offsets");
+      if (offsets == null) {
         throw bad(file, "declares tensor '" + name + "' without data_offsets [begin, end]");
+      }
+      if (!(offsets instanceof List<?> offs) || offs.size() != 2
+          || !(offs.get(0) instanceof Long begin) || !(offs.get(1) instanceof Long end)) {
+        throw bad(file, "declares tensor '" + name + "' with data_offsets " + describeOffsets(offsets)
+            + "; allowed: two integers [begin, end] within the data section's " + dataSize + " bytes");
       }
       if (begin < 0 || end < begin || end > dataSize) {
         throw bad(file, "declares tensor '" + name + "' at bytes [" + begin + ", " + end
@@ -178,6 +185,17 @@ public final class Safetensors {
       }
       pos += n;
     }
+  }
+
+  private static String describeOffsets(Object offsets) {
+    if (offsets instanceof List<?> l) {
+      List<String> parts = new ArrayList<>();
+      for (Object o : l) {
+        parts.add(o instanceof Long ? o.toString() : JsonFile.describe(o));
+      }
+      return parts.toString();
+    }
+    return JsonFile.describe(offsets);
   }
 
   private static CheckpointException bad(Path file, String what) {

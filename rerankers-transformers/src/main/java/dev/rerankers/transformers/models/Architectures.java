@@ -1,5 +1,6 @@
 package dev.rerankers.transformers.models;
 
+import dev.rerankers.ConfigException;
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.hub.ModelSource;
 import dev.rerankers.transformers.nn.Activation;
@@ -55,7 +56,7 @@ public final class Architectures {
       return model;
     } catch (RuntimeException e) {
       w.close();
-      throw e;
+      throw e instanceof ConfigException ce ? config.inFile(ce) : e;
     }
   }
 
@@ -93,7 +94,7 @@ public final class Architectures {
       return model;
     } catch (RuntimeException e) {
       w.close();
-      throw e;
+      throw e instanceof ConfigException ce ? config.inFile(ce) : e;
     }
   }
 

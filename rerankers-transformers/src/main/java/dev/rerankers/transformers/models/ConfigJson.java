@@ -2,10 +2,7 @@ package dev.rerankers.transformers.models;
 
 import dev.rerankers.ConfigException;
 import dev.rerankers.ModelLoadException;
-import dev.rerankers.internal.Json;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.rerankers.internal.JsonFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,20 +21,14 @@ public final class ConfigJson {
     this.map = map;
   }
 
-  /** Reads a config.json file. */
-  @SuppressWarnings("unchecked")
+  /**
+   * Reads a config.json file.
+   *
+   * @throws ModelLoadException naming the file when it is unreadable, not UTF-8, not JSON or not
+   *     an object
+   */
   public static ConfigJson read(Path file) {
-    try {
-      Object o = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
-      if (!(o instanceof Map)) {
-        throw new ModelLoadException(file + " must hold a JSON object");
-      }
-      return new ConfigJson(file.toString(), (Map<String, Object>) o);
-    } catch (IOException e) {
-      throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
-      throw new ModelLoadException(file + " is not valid JSON: " + e.getMessage(), e);
-    }
+    return new ConfigJson(file.toString(), JsonFile.readObject(file));
   }
 
   /** A config from a parsed map (nested configs, tests). */
@@ -60,13 +51,28 @@ public final class ConfigJson {
     return map.get(key);
   }
 
-  /** A required integer. */
+  /**
+   * A required integer (a JSON number without fraction, e.g. {@code 32} or {@code 32.0}).
+   *
+   * @throws ConfigException naming the file, the field, what was found and what is allowed
+   */
   public int integer(String key) {
     Object o = map.get(key);
-    if (!(o instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-      throw new ConfigException(source + ": " + key + " must be an integer, got " + o);
+    if (o instanceof Long l && l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE) {
+      return (int) (long) l;
     }
-    return Math.toIntExact(n.longValue());
+    if (o instanceof Double d && d == Math.rint(d) && Math.abs(d) <= Integer.MAX_VALUE) {
+      return (int) (double) d;
+    }
+    String allowed;
+    if (o instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+      allowed = "an integer from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE + " (this one is out of range)";
+    } else if (o instanceof String) {
+      allowed = "an integer written as a JSON number, not a string (32, not \"32\")";
+    } else {
+      allowed = "an integer";
+    }
+    throw bad(key, o, allowed);
   }
 
   /** An integer, or the default when absent or null. */
@@ -74,14 +80,14 @@ public final class ConfigJson {
     return has(key) ? integer(key) : defaultValue;
   }
 
-  /** A number, or the default when absent or null. */
+  /** A finite number, or the default when absent or null. */
   public double number(String key, double defaultValue) {
     Object o = map.get(key);
     if (o == null) {
       return defaultValue;
     }
-    if (!(o instanceof Number n)) {
-      throw new ConfigException(source + ": " + key + " must be a number, got " + o);
+    if (!(o instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+      throw bad(key, o, o instanceof String ? "a JSON number, not a string" : "a finite number");
     }
     return n.doubleValue();
   }
@@ -93,7 +99,7 @@ public final class ConfigJson {
       return defaultValue;
     }
     if (!(o instanceof String s)) {
-      throw new ConfigException(source + ": " + key + " must be a string, got " + o);
+      throw bad(key, o, "a string");
     }
     return s;
   }
@@ -105,9 +111,23 @@ public final class ConfigJson {
       return defaultValue;
     }
     if (!(o instanceof Boolean b)) {
-      throw new ConfigException(source + ": " + key + " must be true or false, got " + o);
+      throw bad(key, o, "true or false");
     }
     return b;
+  }
+
+  /**
+   * The exception, its message prefixed with this config's file when it does not name it yet (the
+   * config records check cross-field rules without knowing the file).
+   */
+  public ConfigException inFile(ConfigException e) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains(source) ? e : new ConfigException(source + ": " + m, e);
+  }
+
+  /** The exception for a field: the file, the field, what was found and what is allowed. */
+  public ConfigException bad(String key, Object found, String allowed) {
+    return new ConfigException(source + ": " + key + " is " + JsonFile.describe(found) + "; allowed: " + allowed);
   }
 
   /** A list of strings (a single string becomes a one-element list), or empty. */

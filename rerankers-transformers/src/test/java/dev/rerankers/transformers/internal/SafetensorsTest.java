@@ -122,4 +122,19 @@ class SafetensorsTest {
     assertThatThrownBy(() -> Safetensors.readHeader(file()))
         .isInstanceOf(CheckpointException.class).hasMessageContaining("without a shape");
   }
+
+  @Test
+  void should_name_offsets_beyond_the_file_not_call_them_missing() throws IOException {
+    String h = "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4611686018427387904,4611686018427387908]}}";
+    SafetensorsWriter.raw(file(), h.length(), h, 4);
+    assertThatThrownBy(() -> Safetensors.readHeader(file()))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("'w' at bytes [4611686018427387904, 4611686018427387908), out of the data section's 4 bytes")
+        .hasMessageNotContaining("without data_offsets");
+    String beyondLong = "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,18446744073709551616]}}";
+    SafetensorsWriter.raw(file(), beyondLong.length(), beyondLong, 4);
+    assertThatThrownBy(() -> Safetensors.readHeader(file()))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("with data_offsets [0, the number 1.8446744073709552E19]; allowed: two integers [begin, end]");
+  }
 }
