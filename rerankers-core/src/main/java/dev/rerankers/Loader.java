@@ -72,9 +72,14 @@ final class Loader {
     Scorer scorer;
     try {
       scorer = provider.create(spec);
-    } catch (RerankerException | IllegalArgumentException e) {
-      throw e;
     } catch (RuntimeException e) {
+      RuntimeException scrubbed = withoutCredentials(e, spec);
+      if (scrubbed != null) {
+        throw scrubbed;
+      }
+      if (e instanceof RerankerException || e instanceof IllegalArgumentException) {
+        throw e;
+      }
       throw new ModelLoadException("loading " + spec.type() + ":" + spec.model() + " failed: " + e, e);
     }
     if (scorer == null) {
@@ -82,6 +87,38 @@ final class Loader {
     }
     LOG.log(Level.INFO, "loaded {0}", scorer.info());
     return new ScorerReranker(scorer);
+  }
+
+  /**
+   * A safety net for backends: when an exception from {@code create} quotes one of the spec's
+   * credentials anywhere in its chain (a library validating a header value, say), an exception of
+   * the same kind with the credential masked and without the chain; {@code null} when it quotes none.
+   */
+  static RuntimeException withoutCredentials(RuntimeException e, RerankerSpec spec) {
+    List<String> secrets = new ArrayList<>();
+    spec.options().forEach((k, v) -> {
+      if (Credentials.isCredentialOption(k) && v != null && v.length() >= 4) {
+        secrets.add(v);
+      }
+    });
+    boolean quoted = false;
+    Set<Throwable> seen = new HashSet<>();
+    for (Throwable t = e; t != null && seen.add(t) && !quoted; t = t.getCause()) {
+      String text = String.valueOf(t.getMessage());
+      quoted = secrets.stream().anyMatch(text::contains);
+    }
+    if (!quoted) {
+      return null;
+    }
+    String message = String.valueOf(e.getMessage());
+    for (String s : secrets) {
+      message = message.replace(s, Credentials.mask(s));
+    }
+    message = "loading " + spec.type() + ":" + spec.model() + " failed: " + e.getClass().getName() + ": " + message
+        + " (its cause is left out: it quoted a credential)";
+    return e instanceof ConfigException || e instanceof IllegalArgumentException
+        ? new ConfigException(message)
+        : new ModelLoadException(message);
   }
 
   /** Every type a spec may name: the built-in ones and those registered providers add. */
