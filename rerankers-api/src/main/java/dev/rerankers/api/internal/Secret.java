@@ -33,7 +33,7 @@ final class Secret {
     if (value == null || value.isBlank()) {
       return null;
     }
-    return of(variable + " (environment variable)", value);
+    return of("the " + variable + " environment variable", value);
   }
 
   String value() {
