@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -33,6 +34,8 @@ public final class Credentials {
   private static final int PREFIX_MIN_LENGTH = 20;
   /** A part without {@code =} is quoted as it is only when it looks like an option name, not a secret. */
   private static final Pattern PLAIN_WORD = Pattern.compile("[A-Za-z]{1,24}");
+  private static final Pattern NAMED_IN_HEAD = Pattern.compile(
+      "(?i)([A-Za-z0-9_.\\-]*(key|token|secret|password|passwd|credentials?|signature|auth))=([^&?#\\s]*)");
   private static final Pattern MASKED = Pattern.compile(".*\u2026\\(\\d+ chars?\\)");
   private static final String FIX =
       "a key or token is printable ASCII with no space at its ends; copy it again (copy-paste often adds a"
@@ -101,10 +104,10 @@ public final class Credentials {
       return null;
     }
     int q = spec.indexOf('?');
-    if (q < 0) {
-      return spec;
-    }
-    return spec.substring(0, q + 1) + maskQuery(spec.substring(q + 1), true);
+    String head = q < 0 ? spec : spec.substring(0, q);
+    // "cohere:apiKey=..." or "cohere&apiKey=...": a credential typed where the model goes.
+    head = NAMED_IN_HEAD.matcher(head).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + "=" + mask(m.group(3))));
+    return q < 0 ? head : head + "?" + maskQuery(spec.substring(q + 1), true);
   }
 
   /**
@@ -194,7 +197,7 @@ public final class Credentials {
     int eq = part.indexOf('=');
     if (eq < 0) {
       // No '=': it may be a bare secret pasted without its name; quote only what looks like a name.
-      return PLAIN_WORD.matcher(part).matches() && !isCredentialOption(part) ? part : mask(part);
+      return PLAIN_WORD.matcher(part).matches() ? part : mask(part);
     }
     String rawKey = part.substring(0, eq);
     String rawValue = part.substring(eq + 1);

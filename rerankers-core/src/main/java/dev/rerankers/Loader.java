@@ -37,13 +37,16 @@ final class Loader {
             : BackendCatalog.TYPES.get(d.type()) == null ? null : BackendCatalog.TYPES.get(d.type()).backend();
     RerankerSpec spec =
         new RerankerSpec(b.model(), d.model(), d.type(), d.apiProvider(), backend, explicit != null, d.reason(), b.options());
+    // A model name never holds a secret, unless one was typed there ("cohere:apiKey=..."): mask it anyway.
+    String shownModel = Credentials.maskConfigString(b.model());
+    String shownResolved = Credentials.maskConfigString(d.model());
     if (explicit == null) {
       LOG.log(
           Level.INFO,
           "''{0}'' resolved to type {1}, model {2} ({3}); to pin it, load ''{1}:{2}''",
-          b.model(), d.type(), d.model(), d.reason());
+          shownModel, d.type(), shownResolved, Credentials.maskConfigString(d.reason()));
     } else {
-      LOG.log(Level.DEBUG, "''{0}'' resolved to pinned type {1}, model {2}", b.model(), d.type(), d.model());
+      LOG.log(Level.DEBUG, "''{0}'' resolved to pinned type {1}, model {2}", shownModel, d.type(), shownResolved);
     }
     return spec;
   }

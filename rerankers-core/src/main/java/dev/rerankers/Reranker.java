@@ -299,7 +299,7 @@ public interface Reranker extends AutoCloseable {
 
     @Override
     public String toString() {
-      return "Reranker.Builder[model=" + model + ", type=" + type + ", options=" + Credentials.maskOptions(options) + "]";
+      return "Reranker.Builder[model=" + Credentials.maskConfigString(model) + ", type=" + type + ", options=" + Credentials.maskOptions(options) + "]";
     }
   }
 }

@@ -189,7 +189,7 @@ public final class RerankerSpec {
    * Credentials}), so the string shows what was configured but cannot be used to load it again.
    */
   public String toConfigString() {
-    StringBuilder sb = new StringBuilder(type).append(':').append(model);
+    StringBuilder sb = new StringBuilder(type).append(':').append(Credentials.maskConfigString(model));
     char sep = '?';
     for (Map.Entry<String, String> e : options.entrySet()) {
       sb.append(sep).append(e.getKey()).append('=');
@@ -206,7 +206,7 @@ public final class RerankerSpec {
   @Override
   public String toString() {
     return "RerankerSpec[model="
-        + model
+        + Credentials.maskConfigString(model)
         + ", type="
         + type
         + (apiProvider == null ? "" : ", apiProvider=" + apiProvider)

@@ -126,6 +126,8 @@ class SpecSecretsTest {
       "cohere:rerank-v3.5?apiKey:" + SECRET,
       "cohere:rerank-v3.5?" + SECRET,
       "cohere:rerank-v3.5?apiKey=" + SECRET + "%0A",
+      "cohere:apiKey=" + SECRET + "?batchSize=0",
+      "cohere&apiKey=" + SECRET + "?batchSize=0",
   })
   void a_malformed_config_string_is_quoted_with_its_credentials_masked(String spec) {
     List<Consumer<String>> ways = List.of(
@@ -154,6 +156,17 @@ class SpecSecretsTest {
     assertThat(bare.getMessage()).contains("'batchSize'").contains("key=value");
     ConfigException escape = configError(() -> Reranker.resolve("cohere:rerank-v3.5?lang=%ZZ"));
     assertThat(escape.getMessage()).contains("lang=%ZZ").contains("'%'");
+  }
+
+  @Test
+  void a_credential_typed_where_the_model_goes_is_masked_in_logs_and_messages() {
+    // resolves (the model is just a strange name) and logs the name: masked
+    RerankerSpec s = Reranker.resolve("cohere:apiKey=" + SECRET);
+    assertClean("toString", s.toString(), SECRET);
+    assertClean("toConfigString", s.toConfigString(), SECRET);
+    assertClean("builder", Reranker.builder("cohere:apiKey=" + SECRET).toString(), SECRET);
+    assertThat(Credentials.maskConfigString("cohere:apiKey=" + SECRET)).isEqualTo("cohere:apiKey=sk-Q…(35 chars)");
+    assertThat(Credentials.maskConfigString("x&token=abc&b=1?lang=en")).isEqualTo("x&token=…(3 chars)&b=1?lang=en");
   }
 
   @Test
