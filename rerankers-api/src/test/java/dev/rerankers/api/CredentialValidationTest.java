@@ -179,6 +179,16 @@ class CredentialValidationTest {
   }
 
   @Test
+  void no_header_value_reaches_okhttp_unchecked() {
+    // okhttp's own check would throw an IllegalArgumentException quoting the value
+    assertThatThrownBy(() -> Reranker.load("pinecone:bge-reranker-v2-m3?url=" + ProviderCase.enc(server.url("/rerank").toString())
+        + "&apiKey=" + GOOD + "&apiVersion=2025%0A-10"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("apiVersion")
+        .satisfies(e -> SecretScan.assertClean(e, GOOD));
+  }
+
+  @Test
   void allow_insecure_must_be_a_boolean() {
     assertThatThrownBy(() -> Reranker.load("cohere:rerank-v3.5?url=http%3A%2F%2Fx.example.com&apiKey=" + GOOD
         + "&allowInsecure=maybe"))
