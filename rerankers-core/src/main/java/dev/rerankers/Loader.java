@@ -37,13 +37,16 @@ final class Loader {
             : BackendCatalog.TYPES.get(d.type()) == null ? null : BackendCatalog.TYPES.get(d.type()).backend();
     RerankerSpec spec =
         new RerankerSpec(b.model(), d.model(), d.type(), d.apiProvider(), backend, explicit != null, d.reason(), b.options());
+    // A model name never holds a secret, unless one was typed there ("cohere:apiKey=..."): mask it anyway.
+    String shownModel = Credentials.maskConfigString(b.model());
+    String shownResolved = Credentials.maskConfigString(d.model());
     if (explicit == null) {
       LOG.log(
           Level.INFO,
           "''{0}'' resolved to type {1}, model {2} ({3}); to pin it, load ''{1}:{2}''",
-          b.model(), d.type(), d.model(), d.reason());
+          shownModel, d.type(), shownResolved, Credentials.maskConfigString(d.reason()));
     } else {
-      LOG.log(Level.DEBUG, "''{0}'' resolved to pinned type {1}, model {2}", b.model(), d.type(), d.model());
+      LOG.log(Level.DEBUG, "''{0}'' resolved to pinned type {1}, model {2}", shownModel, d.type(), shownResolved);
     }
     return spec;
   }
@@ -72,9 +75,14 @@ final class Loader {
     Scorer scorer;
     try {
       scorer = provider.create(spec);
-    } catch (RerankerException | IllegalArgumentException e) {
-      throw e;
     } catch (RuntimeException e) {
+      RuntimeException scrubbed = withoutCredentials(e, spec);
+      if (scrubbed != null) {
+        throw scrubbed;
+      }
+      if (e instanceof RerankerException || e instanceof IllegalArgumentException) {
+        throw e;
+      }
       throw new ModelLoadException("loading " + spec.type() + ":" + spec.model() + " failed: " + e, e);
     }
     if (scorer == null) {
@@ -82,6 +90,38 @@ final class Loader {
     }
     LOG.log(Level.INFO, "loaded {0}", scorer.info());
     return new ScorerReranker(scorer);
+  }
+
+  /**
+   * A safety net for backends: when an exception from {@code create} quotes one of the spec's
+   * credentials anywhere in its chain (a library validating a header value, say), an exception of
+   * the same kind with the credential masked and without the chain; {@code null} when it quotes none.
+   */
+  static RuntimeException withoutCredentials(RuntimeException e, RerankerSpec spec) {
+    List<String> secrets = new ArrayList<>();
+    spec.options().forEach((k, v) -> {
+      if (Credentials.isCredentialOption(k) && v != null && v.length() >= 4) {
+        secrets.add(v);
+      }
+    });
+    boolean quoted = false;
+    Set<Throwable> seen = new HashSet<>();
+    for (Throwable t = e; t != null && seen.add(t) && !quoted; t = t.getCause()) {
+      String text = String.valueOf(t.getMessage());
+      quoted = secrets.stream().anyMatch(text::contains);
+    }
+    if (!quoted) {
+      return null;
+    }
+    String message = String.valueOf(e.getMessage());
+    for (String s : secrets) {
+      message = message.replace(s, Credentials.mask(s));
+    }
+    message = "loading " + spec.type() + ":" + spec.model() + " failed: " + e.getClass().getName() + ": " + message
+        + " (its cause is left out: it quoted a credential)";
+    return e instanceof ConfigException || e instanceof IllegalArgumentException
+        ? new ConfigException(message)
+        : new ModelLoadException(message);
   }
 
   /** Every type a spec may name: the built-in ones and those registered providers add. */

@@ -221,9 +221,14 @@ public interface Reranker extends AutoCloseable {
       return put(RerankerSpec.LANG, SpecOptions.checkLang(lang));
     }
 
-    /** The API key for hosted rankers (else read from the provider's environment variable). Never logged. */
+    /**
+     * The API key for hosted rankers (else read from the provider's environment variable). Never
+     * logged; shown masked ({@code pc-L…(38 chars)}, see {@link Credentials}). Checked here: printable
+     * ASCII with no space at its ends (a trailing line break or no-break space from copy-paste is
+     * reported, not sent).
+     */
     public Builder apiKey(String apiKey) {
-      return put(RerankerSpec.API_KEY, SpecOptions.checkNotBlank(RerankerSpec.API_KEY, apiKey));
+      return put(RerankerSpec.API_KEY, Credentials.check(RerankerSpec.API_KEY, apiKey));
     }
 
     /** A custom endpoint URL (proxies, self-hosted servers, text-embeddings-inference). */
@@ -294,7 +299,7 @@ public interface Reranker extends AutoCloseable {
 
     @Override
     public String toString() {
-      return "Reranker.Builder[model=" + model + ", type=" + type + ", options=" + RerankerSpec.masked(options) + "]";
+      return "Reranker.Builder[model=" + Credentials.maskConfigString(model) + ", type=" + type + ", options=" + Credentials.maskOptions(options) + "]";
     }
   }
 }

@@ -13,7 +13,8 @@ import java.util.Set;
 /**
  * A resolved configuration: which model, which type, which backend, with which options. Produced
  * by {@link Reranker#resolve(String)} and {@link Reranker.Builder#resolve()}; handed to a backend's
- * {@link dev.rerankers.spi.RerankerProvider#create}. Immutable; {@link #toString()} masks the API key.
+ * {@link dev.rerankers.spi.RerankerProvider#create}. Immutable; {@link #toString()} and {@link
+ * #toConfigString()} mask every credential option (see {@link Credentials}).
  */
 public final class RerankerSpec {
 
@@ -112,7 +113,10 @@ public final class RerankerSpec {
     return reason;
   }
 
-  /** All options set, by config-string key (the API key included: do not log this map). */
+  /**
+   * All options set, by config-string key (credentials included: do not log this map; {@link
+   * Credentials#maskOptions} gives the form to show).
+   */
   public Map<String, String> options() {
     return options;
   }
@@ -136,7 +140,7 @@ public final class RerankerSpec {
     try {
       return Integer.parseInt(v.strip());
     } catch (NumberFormatException e) {
-      throw new ConfigException("option " + key + " must be an integer, got '" + v + "'");
+      throw new ConfigException("option " + key + " must be an integer, got '" + Credentials.maskValue(key, v) + "'");
     }
   }
 
@@ -149,7 +153,7 @@ public final class RerankerSpec {
     try {
       return Double.parseDouble(v.strip());
     } catch (NumberFormatException e) {
-      throw new ConfigException("option " + key + " must be a number, got '" + v + "'");
+      throw new ConfigException("option " + key + " must be a number, got '" + Credentials.maskValue(key, v) + "'");
     }
   }
 
@@ -165,7 +169,7 @@ public final class RerankerSpec {
       case "false", "no", "0", "off":
         return false;
       default:
-        throw new ConfigException("option " + key + " must be true or false, got '" + v + "'");
+        throw new ConfigException("option " + key + " must be true or false, got '" + Credentials.maskValue(key, v) + "'");
     }
   }
 
@@ -181,16 +185,19 @@ public final class RerankerSpec {
 
   /**
    * This spec as a config string with its resolved type and model, e.g. {@code
-   * cross-encoder:BAAI/bge-reranker-base?batchSize=8}; the API key is masked.
+   * cross-encoder:BAAI/bge-reranker-base?batchSize=8}; credentials are masked (see {@link
+   * Credentials}), so the string shows what was configured but cannot be used to load it again.
    */
   public String toConfigString() {
-    StringBuilder sb = new StringBuilder(type).append(':').append(model);
+    StringBuilder sb = new StringBuilder(type).append(':').append(Credentials.maskConfigString(model));
     char sep = '?';
-    for (Map.Entry<String, String> e : masked(options).entrySet()) {
-      sb.append(sep)
-          .append(e.getKey())
-          .append('=')
-          .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
+    for (Map.Entry<String, String> e : options.entrySet()) {
+      sb.append(sep).append(e.getKey()).append('=');
+      if (Credentials.isCredentialOption(e.getKey())) {
+        sb.append(Credentials.mask(e.getValue())); // not encoded: a placeholder to read, not to parse
+      } else {
+        sb.append(URLEncoder.encode(Credentials.maskValue(e.getKey(), e.getValue()), StandardCharsets.UTF_8));
+      }
       sep = '&';
     }
     return sb.toString();
@@ -199,23 +206,14 @@ public final class RerankerSpec {
   @Override
   public String toString() {
     return "RerankerSpec[model="
-        + model
+        + Credentials.maskConfigString(model)
         + ", type="
         + type
         + (apiProvider == null ? "" : ", apiProvider=" + apiProvider)
         + ", backend="
         + backend
         + ", options="
-        + masked(options)
+        + Credentials.maskOptions(options)
         + "]";
-  }
-
-  static Map<String, String> masked(Map<String, String> options) {
-    if (!options.containsKey(API_KEY) && !options.containsKey(HF_TOKEN)) {
-      return options;
-    }
-    Map<String, String> copy = new LinkedHashMap<>(options);
-    copy.replaceAll((k, v) -> k.equals(API_KEY) || k.equals(HF_TOKEN) ? "********" : v);
-    return copy;
   }
 }

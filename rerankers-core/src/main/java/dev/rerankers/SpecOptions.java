@@ -24,6 +24,7 @@ final class SpecOptions {
     switch (key) {
       case RerankerSpec.LANG -> b.lang(value);
       case RerankerSpec.API_KEY -> b.apiKey(value);
+      case RerankerSpec.HF_TOKEN -> b.put(key, Credentials.check(key, value));
       case RerankerSpec.URL -> b.url(value);
       case RerankerSpec.DEVICE -> b.device(value);
       case RerankerSpec.DTYPE -> b.dtype(value);
@@ -65,11 +66,11 @@ final class SpecOptions {
       URI uri = new URI(url.strip());
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-        throw new ConfigException("url must be an http(s) URL with a host, got '" + url + "'");
+        throw new ConfigException("url must be an http(s) URL with a host, got '" + Credentials.maskUrl(url) + "'");
       }
       return url.strip();
     } catch (URISyntaxException e) {
-      throw new ConfigException("url '" + url + "' is not a valid URL: " + e.getReason());
+      throw new ConfigException("url '" + Credentials.maskUrl(url) + "' is not a valid URL: " + e.getReason());
     }
   }
 

@@ -1,7 +1,5 @@
 package dev.rerankers;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -27,6 +25,7 @@ final class SpecParser {
           "config string is empty; expected [type:]model[?key=value&...], e.g. 'cross-encoder:BAAI/bge-reranker-base'");
     }
     String s = spec.strip();
+    String shown = Credentials.maskConfigString(spec); // what messages quote: credentials masked
     int q = s.indexOf('?');
     String head = q < 0 ? s : s.substring(0, q);
     String query = q < 0 ? null : s.substring(q + 1);
@@ -35,7 +34,7 @@ final class SpecParser {
     String model = head;
     int colon = head.indexOf(':');
     if (colon == 0) {
-      throw new ConfigException("no type before ':' in '" + spec + "'; expected TYPE:MODEL or just MODEL");
+      throw new ConfigException("no type before ':' in '" + shown + "'; expected TYPE:MODEL or just MODEL");
     }
     if (colon > 0 && !isExistingPath(head)) {
       String prefix = head.substring(0, colon);
@@ -45,7 +44,7 @@ final class SpecParser {
               "unknown model type '"
                   + prefix
                   + "' in '"
-                  + spec
+                  + shown
                   + "'; known types: "
                   + String.join(", ", new TreeSet<>(Loader.knownTypes())));
         }
@@ -59,12 +58,12 @@ final class SpecParser {
       revision = model.substring(at + 1);
       model = model.substring(0, at);
       if (revision.isEmpty()) {
-        throw new ConfigException("empty revision after '@' in '" + spec + "'");
+        throw new ConfigException("empty revision after '@' in '" + shown + "'");
       }
     }
     if (model.isEmpty()) {
       if (type == null) {
-        throw new ConfigException("no model in '" + spec + "'");
+        throw new ConfigException("no model in '" + shown + "'");
       }
       model = type; // "colbert:?lang=fr" means the colbert family's default
     }
@@ -77,44 +76,49 @@ final class SpecParser {
       b.revision(revision);
     }
     if (query != null) {
-      parseOptions(b, query, spec);
+      parseOptions(b, query, shown);
     }
     return b;
   }
 
-  private static void parseOptions(Reranker.Builder b, String query, String spec) {
+  /** Parses the options; {@code shown} is the whole string with its credentials masked, for messages. */
+  private static void parseOptions(Reranker.Builder b, String query, String shown) {
     if (query.isEmpty()) {
-      throw new ConfigException("nothing after '?' in '" + spec + "'; expected key=value pairs");
+      throw new ConfigException("nothing after '?' in '" + shown + "'; expected key=value pairs");
     }
     Set<String> seen = new HashSet<>();
     for (String part : query.split("&", -1)) {
       int eq = part.indexOf('=');
       if (part.isEmpty()) {
-        throw new ConfigException("empty option (a stray '&') in '" + spec + "'");
+        throw new ConfigException("empty option (a stray '&') in '" + shown + "'");
       }
+      String partShown = Credentials.maskPart(part);
       if (eq <= 0) {
         throw new ConfigException(
-            "option '" + part + "' in '" + spec + "' is not of the form key=value");
+            "option '" + partShown + "' in '" + shown + "' is not of the form key=value");
       }
-      String key = decode(part.substring(0, eq), part);
-      String value = decode(part.substring(eq + 1), part);
+      String key = decode(part.substring(0, eq), partShown);
+      String value = decode(part.substring(eq + 1), partShown);
       if (!seen.add(key)) {
-        throw new ConfigException("option '" + key + "' is given twice in '" + spec + "'");
+        throw new ConfigException("option '" + key + "' is given twice in '" + shown + "'");
       }
       try {
         SpecOptions.apply(b, key, value);
       } catch (ConfigException e) {
-        throw new ConfigException("bad option '" + part + "' in config string: " + e.getMessage(), e);
+        throw new ConfigException("bad option '" + partShown + "' in config string: " + e.getMessage(), e);
       }
     }
   }
 
-  private static String decode(String s, String part) {
-    try {
-      return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("option '" + part + "' is not URL-encoded correctly: " + e.getMessage(), e);
+  private static String decode(String s, String partShown) {
+    String decoded = Credentials.decodeOrNull(s);
+    if (decoded == null) {
+      // Not URLDecoder's message: it quotes the characters after the '%', which may be a secret's.
+      throw new ConfigException(
+          "option '" + partShown + "' is not URL-encoded correctly: a '%' must be followed by two hex digits"
+              + " (write a literal '%' as %25)");
     }
+    return decoded;
   }
 
   private static boolean isExistingPath(String s) {

@@ -1,5 +1,6 @@
 package dev.rerankers.cli;
 
+import dev.rerankers.Credentials;
 import dev.rerankers.Reranker;
 import dev.rerankers.RerankerSpec;
 import java.util.LinkedHashMap;
@@ -19,11 +20,10 @@ import picocli.CommandLine.Spec;
     description = {
       "Shows what the library decides for a config string, loading and downloading nothing:",
       "  {\"model\": ..., \"type\": ..., \"provider\": ..., \"api_provider\": ..., \"options\": {...}}",
-      "provider is the backend module that serves the type (null for an unknown type); secrets are masked."
+      "provider is the backend module that serves the type (null for an unknown type); secrets are masked",
+      "(apiKey, hfToken, any option named like a key, token, secret or password: pc-L\u2026(38 chars))."
     })
 final class ResolveCommand implements Callable<Integer> {
-  static final String MASK = "********";
-
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "SPEC", description = "A config string, e.g. cross-encoder, colbert?lang=fr, cohere.")
@@ -53,9 +53,8 @@ final class ResolveCommand implements Callable<Integer> {
     return out;
   }
 
+  /** The options with every credential masked by core's one rule ({@link Credentials#maskOptions}). */
   static Map<String, String> masked(Map<String, String> options) {
-    Map<String, String> out = new LinkedHashMap<>(options);
-    out.replaceAll((k, v) -> k.equals(RerankerSpec.API_KEY) || k.equals(RerankerSpec.HF_TOKEN) ? MASK : v);
-    return out;
+    return new LinkedHashMap<>(Credentials.maskOptions(options));
   }
 }

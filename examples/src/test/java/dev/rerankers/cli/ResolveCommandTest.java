@@ -42,7 +42,7 @@ class ResolveCommandTest {
     assertThat(n.get("type").asText()).isEqualTo("cohere");
     assertThat(n.get("provider").asText()).isEqualTo("api");
     assertThat(n.get("api_provider").asText()).isEqualTo("cohere");
-    assertThat(n.get("options").get("apiKey").asText()).isEqualTo("********");
+    assertThat(n.get("options").get("apiKey").asText()).isEqualTo("…(13 chars)");
     assertThat(n.get("options").get("batchSize").asText()).isEqualTo("8");
   }
 
@@ -53,6 +53,37 @@ class ResolveCommandTest {
     assertThat(n.get("type").asText()).isEqualTo("word-overlap");
     assertThat(n.get("provider").asText()).isEqualTo("test-word-overlap");
     assertThat(n.get("api_provider").isNull()).isTrue();
+  }
+
+  @Test
+  void every_credential_option_is_masked() throws Exception {
+    String key = "sk-Qw7Er4Ty1Ui8Op5As2Df9Gh6Jk3Lz0Xc";
+    CliRun r = CliRun.run("resolve", "cohere?apiKey=" + key + "&serviceToken=" + key + "&dbPassword=" + key
+        + "&url=https%3A%2F%2Fuser%3A" + key + "%40proxy.example.com%2Fv2%2Frerank");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out() + r.err()).doesNotContain(key).doesNotContain(key.substring(10, 20));
+    JsonNode options = JSON.readTree(r.out()).get("options");
+    assertThat(options.get("apiKey").asText()).isEqualTo("sk-Q…(35 chars)");
+    assertThat(options.get("serviceToken").asText()).isEqualTo("sk-Q…(35 chars)");
+    assertThat(options.get("dbPassword").asText()).isEqualTo("sk-Q…(35 chars)");
+    assertThat(options.get("url").asText()).isEqualTo("https://user…(40 chars)@proxy.example.com/v2/rerank");
+  }
+
+  @Test
+  void a_malformed_spec_with_a_key_is_quoted_masked() {
+    String key = "sk-Qw7Er4Ty1Ui8Op5As2Df9Gh6Jk3Lz0Xc";
+    for (String spec : new String[] {
+        "cohere:rerank-v3.5?apiKey=" + key + "&&",
+        "cohere:rerank-v3.5?apiKey=" + key + "&apiKey=" + key,
+        "cohere:rerank-v3.5?apiKey=" + key + "&batchSize",
+        "cohere:rerank-v3.5?apiKey=" + key + "%ZZ",
+        "nosuchtype:x?hfToken=" + key,
+        "cohere:rerank-v3.5?apiKey=" + key + "%C2%A0"}) {
+      CliRun r = CliRun.run("resolve", spec);
+      assertThat(r.exitCode()).as(spec).isEqualTo(1);
+      assertThat(r.err()).as(spec).contains("…(").doesNotContain(key).doesNotContain(key.substring(10, 20));
+      assertThat(r.out()).doesNotContain(key);
+    }
   }
 
   @Test

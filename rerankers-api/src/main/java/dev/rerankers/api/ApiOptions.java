@@ -29,7 +29,10 @@ public final class ApiOptions {
    */
   public static final String TIMEOUT = "timeout";
 
-  /** Retries after the first attempt on 408, 429, 5xx and I/O errors (default 3; 0 disables). */
+  /**
+   * Retries after the first attempt on 408, 429, 5xx (not 501/505) and I/O errors (default 3; 0
+   * disables). Other 4xx, refused redirects and malformed or oversized answers are never retried.
+   */
   public static final String MAX_RETRIES = "maxRetries";
 
   /** The first back-off; doubled per retry, with jitter (default 500ms). */
@@ -55,6 +58,14 @@ public final class ApiOptions {
 
   /** HTTP requests one ranker keeps in flight at most; more wait in a queue, no thread blocked (default 64). */
   public static final String MAX_CONCURRENCY = "maxConcurrency";
+
+  /**
+   * Allows sending the API key over plain {@code http://} to a host that is not this machine
+   * (default false: such a url with a key is refused when the ranker is built). Loopback hosts
+   * ({@code localhost}, 127.0.0.0/8, {@code ::1}) never need it. The same name as the Hub's option
+   * for {@code HF_ENDPOINT}.
+   */
+  public static final String ALLOW_INSECURE = "allowInsecure";
 
   // ---- hosted rerank APIs ----------------------------------------------------------------
 

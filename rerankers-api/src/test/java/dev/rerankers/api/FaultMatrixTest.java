@@ -19,6 +19,7 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.SocketEffect;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,7 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The fault matrix, for every provider, through {@code rank} (requests on the caller's thread) and
  * {@code rankAsync} (okhttp's asynchronous calls): each fault ends in success after a retry, or in
  * the right typed exception, within the configured deadline, with the expected number of requests,
- * and with no thread of the backend left once the ranker is closed.
+ * with no thread of the backend left once the ranker is closed, and with the API key absent from
+ * every exception (message, causes, stack trace), toString() and log record of the case.
  */
 class FaultMatrixTest {
   private static final String ERROR_TEXT = "provider says: slow down, bad thing happened";
@@ -54,6 +56,9 @@ class FaultMatrixTest {
     OUT_OF_CREDIT_402,
     BAD_REQUEST_422
   }
+
+  /** Every log record of every case is scanned for the key after it. */
+  @RegisterExtension final SecretScan.Logs logs = new SecretScan.Logs();
 
   private MockWebServer server;
 
@@ -150,7 +155,9 @@ class FaultMatrixTest {
           "{\"detail\":[{\"loc\":[\"body\",\"query\"],\"msg\":\"field required\"}]}"));
     }
 
+    logs.watch(ProviderCase.KEY);
     Reranker ranker = p.load(server, options);
+    SecretScan.assertClean("the ranker's toString()", ranker.toString(), ProviderCase.KEY);
     long start = System.nanoTime();
     Object outcome;
     try {
@@ -173,6 +180,12 @@ class FaultMatrixTest {
       ranker.close();
     }
     Duration took = Duration.ofNanos(System.nanoTime() - start);
+    // whatever came back, nothing it shows holds the key (messages, causes, stack trace, toString)
+    if (outcome instanceof Throwable t) {
+      SecretScan.assertClean(t, ProviderCase.KEY);
+    } else {
+      SecretScan.assertClean("the results", String.valueOf(outcome), ProviderCase.KEY);
+    }
     int requests = server.getRequestCount();
 
     switch (fault) {

@@ -100,7 +100,8 @@ class SecretLeakTest {
     assertThat(logged).anyMatch(l -> l.contains("invalid api token"));
     for (String t : texts) {
       assertThat(t).doesNotContain(KEY).doesNotContain(TAIL);
+      SecretScan.assertClean("a text shown", t, KEY);
     }
-    assertThat(texts).anyMatch(t -> t.contains("********"));
+    assertThat(texts).anyMatch(t -> t.contains(dev.rerankers.Credentials.mask(KEY))).anyMatch(t -> t.contains("sk-t…(31 chars)"));
   }
 }

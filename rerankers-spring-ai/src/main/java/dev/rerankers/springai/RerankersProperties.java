@@ -1,10 +1,9 @@
 package dev.rerankers.springai;
 
+import dev.rerankers.Credentials;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -54,9 +53,6 @@ public record RerankersProperties(
 
   /** The property prefix. */
   public static final String PREFIX = "rerankers";
-
-  private static final Pattern SECRET_IN_SPEC =
-      Pattern.compile("((?:apiKey|hfToken)=)[^&]*", Pattern.CASE_INSENSITIVE);
 
   public RerankersProperties {
     options = options == null ? Map.of() : Map.copyOf(options);
@@ -108,20 +104,19 @@ public record RerankersProperties(
     return sb.toString();
   }
 
-  /** Masks the API key (the property and any {@code apiKey=} / {@code hfToken=} in the spec or options). */
+  /**
+   * Masks every credential by core's one rule ({@link Credentials}): the apiKey property, credential
+   * options (apiKey, hfToken, names ending in key, token, secret, password) in the spec and the
+   * options map, and user info in urls.
+   */
   @Override
   public String toString() {
     Map<String, String> shownOptions = new LinkedHashMap<>();
-    options.forEach((k, v) -> shownOptions.put(k, isSecret(k) ? "****" : v));
-    return "RerankersProperties[spec=" + (spec == null ? null : SECRET_IN_SPEC.matcher(spec).replaceAll("$1****"))
-        + ", type=" + type + ", lang=" + lang + ", apiKey=" + (apiKey == null ? null : "****")
-        + ", url=" + url + ", device=" + device + ", dtype=" + dtype + ", batchSize=" + batchSize
+    options.forEach((k, v) -> shownOptions.put(k, Credentials.maskValue(camelCase(k), v)));
+    return "RerankersProperties[spec=" + Credentials.maskConfigString(spec)
+        + ", type=" + type + ", lang=" + lang + ", apiKey=" + (apiKey == null ? null : Credentials.mask(apiKey))
+        + ", url=" + Credentials.maskUrl(url) + ", device=" + device + ", dtype=" + dtype + ", batchSize=" + batchSize
         + ", maxLength=" + maxLength + ", revision=" + revision + ", options=" + shownOptions
         + ", topK=" + topK + ", scoreKey=" + scoreKey + "]";
-  }
-
-  private static boolean isSecret(String key) {
-    String k = camelCase(key).toLowerCase(Locale.ROOT);
-    return k.equals("apikey") || k.equals("hftoken");
   }
 }

@@ -166,10 +166,10 @@ class RerankersAutoConfigurationTest {
   void should_mask_the_api_key_when_printing_properties() {
     RerankersProperties p = new RerankersProperties(
         "cohere:rerank-v3.5?apiKey=sk-in-spec&timeout=5s", null, null, "sk-property", null, null, null, null,
-        null, null, java.util.Map.of("api-key", "sk-option"), 3, "rerank_score");
+        null, null, java.util.Map.of("api-key", "sk-option", "service-token", "tok-option-123"), 3, "rerank_score");
 
-    assertThat(p.toString()).doesNotContain("sk-in-spec", "sk-property", "sk-option")
-        .contains("timeout=5s", "topK=3");
+    assertThat(p.toString()).doesNotContain("sk-in-spec", "sk-property", "sk-option", "tok-option-123")
+        .contains("timeout=5s", "topK=3", "apiKey=…(11 chars)");
     assertThat(p.toRerankerProperties().getProperty("rerankers.apiKey")).isEqualTo("sk-property");
     assertThat(RerankersProperties.camelCase("circuit-breaker-cooldown")).isEqualTo("circuitBreakerCooldown");
   }

@@ -1,15 +1,17 @@
 package dev.rerankers.cli.eval;
 
-import java.util.regex.Pattern;
+import dev.rerankers.Credentials;
 
 /** Masks secrets in config strings before they are shown or written to a report. */
 public final class Secrets {
-  private static final Pattern SECRET = Pattern.compile("([?&](?:apiKey|hfToken)=)[^&]*");
-
   private Secrets() {}
 
-  /** The config string with the values of {@code apiKey} and {@code hfToken} replaced by asterisks. */
+  /**
+   * The config string with every credential option masked ({@code apiKey}, {@code hfToken} and
+   * any option named like a key, token, secret or password): core's {@link
+   * Credentials#maskConfigString}, the library's one masking rule.
+   */
   public static String mask(String spec) {
-    return spec == null ? null : SECRET.matcher(spec).replaceAll("$1********");
+    return Credentials.maskConfigString(spec);
   }
 }

@@ -7,6 +7,7 @@ import dev.rerankers.api.ApiOptions;
 import dev.rerankers.spi.Scorer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.System.Logger.Level;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,7 +15,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 
@@ -24,6 +27,7 @@ import okhttp3.HttpUrl;
  * Stateless.
  */
 public final class ApiScorers {
+  private static final System.Logger LOG = System.getLogger(ApiScorers.class.getName());
   /** The hosted rerank APIs, by model type. */
   public static final List<String> RERANK_TYPES =
       List.of("cohere", "jina", "voyage", "mixedbread.ai", "pinecone", "isaacus", "text-embeddings-inference");
@@ -35,7 +39,8 @@ public final class ApiScorers {
       List.of(
           ApiOptions.CONNECT_TIMEOUT, ApiOptions.READ_TIMEOUT, ApiOptions.ATTEMPT_TIMEOUT, ApiOptions.TIMEOUT,
           ApiOptions.MAX_RETRIES, ApiOptions.INITIAL_BACKOFF, ApiOptions.MAX_BACKOFF, ApiOptions.MAX_RETRY_AFTER,
-          ApiOptions.CIRCUIT_BREAKER_THRESHOLD, ApiOptions.CIRCUIT_BREAKER_COOLDOWN, ApiOptions.MAX_CONCURRENCY);
+          ApiOptions.CIRCUIT_BREAKER_THRESHOLD, ApiOptions.CIRCUIT_BREAKER_COOLDOWN, ApiOptions.MAX_CONCURRENCY,
+          ApiOptions.ALLOW_INSECURE);
 
   /** rank_llm's short model names and the checkpoints they stand for. */
   static final Map<String, String> RANKLLM_MODELS =
@@ -104,7 +109,7 @@ public final class ApiScorers {
   private static Scorer rerank(RerankerSpec spec, Function<String, String> env) {
     RerankProtocol p = protocol(spec);
     HttpUrl url = p.endpoint(spec.option(RerankerSpec.URL).orElse(null));
-    Secret key = Secret.ofNullable(spec.option(RerankerSpec.API_KEY).orElseGet(() -> env.apply(p.keyEnvVar())));
+    Secret key = key(spec, () -> Secret.fromEnvironment(p.keyEnvVar(), env.apply(p.keyEnvVar())));
     if (key == null && p.keyRequired()) {
       throw new ConfigException(
           p.provider() + " needs an API key: set the apiKey option (e.g. '" + p.provider() + ":" + spec.model()
@@ -118,16 +123,18 @@ public final class ApiScorers {
       throw new ConfigException(ApiOptions.MAX_REQUEST_TOKENS + " must be >= 0 (0: no budget), got " + maxRequestTokens);
     }
     ApiSettings settings = ApiSettings.from(spec);
-    Headers.Builder h = baseHeaders();
-    p.addHeaders(h);
-    p.authenticate(h, key);
+    checkTransport(p.provider(), url, key, spec);
+    Headers headers = headers(p.provider(), h -> {
+      p.addHeaders(h);
+      p.authenticate(h, key);
+    });
     Map<String, String> details = new LinkedHashMap<>();
     details.put("endpoint", HttpEngine.endpointKey(url));
     details.put("batchSize", Integer.toString(batchSize));
     details.putAll(p.details());
     RerankerInfo info = new RerankerInfo(spec.type(), spec.model(), "api", null, null, details);
     HttpEngine engine = new HttpEngine(p.provider(), settings, key, keyHint(p.keyEnvVar()));
-    return new RerankApiScorer(p, engine, url, h.build(), spec.model(), batchSize, topN, maxLength, maxRequestTokens, info);
+    return new RerankApiScorer(p, engine, url, headers, spec.model(), batchSize, topN, maxLength, maxRequestTokens, info);
   }
 
   // ---- LLM rankers ------------------------------------------------------------------------
@@ -141,11 +148,8 @@ public final class ApiScorers {
     }
     HttpUrl url = ChatClient.endpoint(urlOption);
     boolean openAi = url.host().equals("api.openai.com");
-    String keyValue = spec.option(RerankerSpec.API_KEY).orElse(null);
-    if (keyValue == null && openAi) {
-      keyValue = env.apply("OPENAI_API_KEY");
-    }
-    Secret key = Secret.ofNullable(keyValue);
+    // OPENAI_API_KEY goes to api.openai.com only: a custom url gets a key only from the apiKey option.
+    Secret key = key(spec, () -> openAi ? Secret.fromEnvironment("OPENAI_API_KEY", env.apply("OPENAI_API_KEY")) : null);
     if (key == null && openAi) {
       throw new ConfigException(
           spec.type() + " on api.openai.com needs an API key: set the apiKey option or the OPENAI_API_KEY environment variable"
@@ -156,13 +160,16 @@ public final class ApiScorers {
       throw new ConfigException(ApiOptions.TEMPERATURE + " must be >= 0, got " + temperature);
     }
     Integer maxTokens = spec.option(ApiOptions.MAX_TOKENS).isPresent() ? positive(spec, ApiOptions.MAX_TOKENS, 1) : null;
-    Headers.Builder h = baseHeaders();
-    if (key != null) {
-      h.add("Authorization", "Bearer " + key.value());
-    }
-    HttpEngine engine = new HttpEngine(spec.type(), ApiSettings.from(spec), key,
+    ApiSettings settings = ApiSettings.from(spec);
+    checkTransport(spec.type(), url, key, spec);
+    Headers headers = headers(spec.type(), h -> {
+      if (key != null) {
+        h.add("Authorization", "Bearer " + key.value());
+      }
+    });
+    HttpEngine engine = new HttpEngine(spec.type(), settings, key,
         openAi ? keyHint("OPENAI_API_KEY") : "the apiKey option");
-    return new ChatClient(engine, url, h.build(), model, temperature, maxTokens);
+    return new ChatClient(engine, url, headers, model, temperature, maxTokens);
   }
 
   private static Scorer listwise(RerankerSpec spec, Function<String, String> env) {
@@ -218,8 +225,46 @@ public final class ApiScorers {
 
   // ---- helpers ----------------------------------------------------------------------------
 
-  private static Headers.Builder baseHeaders() {
-    return new Headers.Builder().add("Accept", "application/json").add("User-Agent", USER_AGENT);
+  /** The key: the apiKey option when set (checked), else what {@code fallback} reads (checked too). */
+  private static Secret key(RerankerSpec spec, Supplier<Secret> fallback) {
+    String option = spec.option(RerankerSpec.API_KEY).orElse(null);
+    return option != null ? Secret.of(RerankerSpec.API_KEY, option) : fallback.get();
+  }
+
+  /**
+   * Refuses to send a key in clear text to a host that is not this machine unless {@code
+   * allowInsecure=true}: plain http is readable by anyone on the path.
+   */
+  static void checkTransport(String provider, HttpUrl url, Secret key, RerankerSpec spec) {
+    boolean allowInsecure = spec.booleanOption(ApiOptions.ALLOW_INSECURE, false);
+    if (key == null || url.isHttps() || Origins.isLoopback(url)) {
+      return;
+    }
+    if (!allowInsecure) {
+      throw new ConfigException(
+          provider + ": refusing to send the API key in clear text to " + Origins.of(url)
+              + " (plain http to a host that is not this machine): use an https url, or set "
+              + ApiOptions.ALLOW_INSECURE + "=true if the network to that host is trusted");
+    }
+    LOG.log(Level.WARNING, "{0}: the API key goes in clear text to {1} ({2}=true)",
+        provider, Origins.of(url), ApiOptions.ALLOW_INSECURE);
+  }
+
+  /**
+   * The request headers: the common ones plus what {@code add} adds. okhttp's own check of a
+   * header value quotes the value (a key, for headers it does not know as sensitive): that message
+   * and its exception are never passed on.
+   */
+  private static Headers headers(String provider, Consumer<Headers.Builder> add) {
+    try {
+      Headers.Builder h = new Headers.Builder().add("Accept", "application/json").add("User-Agent", USER_AGENT);
+      add.accept(h);
+      return h.build();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          provider + ": an option holds a character that HTTP headers cannot carry (only printable ASCII);"
+              + " check apiKey and apiVersion");
+    }
   }
 
   private static String keyHint(String envVar) {

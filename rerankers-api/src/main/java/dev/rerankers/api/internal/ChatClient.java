@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rerankers.ConfigException;
+import dev.rerankers.Credentials;
 import dev.rerankers.Usage;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -60,7 +61,7 @@ final class ChatClient {
     }
     HttpUrl u = HttpUrl.parse(url);
     if (u == null) {
-      throw new ConfigException("url '" + url + "' is not an http(s) URL");
+      throw new ConfigException("url '" + Credentials.maskUrl(url) + "' is not an http(s) URL");
     }
     List<String> segs = u.pathSegments().stream().filter(s -> !s.isEmpty()).toList();
     int k = segs.size();

@@ -10,9 +10,11 @@ import dev.rerankers.api.CircuitOpenException;
 import dev.rerankers.api.MalformedResponseException;
 import dev.rerankers.api.QuotaExceededException;
 import dev.rerankers.api.RateLimitedException;
+import dev.rerankers.api.RedirectRefusedException;
 import dev.rerankers.api.ServerException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,10 +37,15 @@ record Failure(Kind kind, int status, String detail, Duration retryAfter, Throwa
     TIMEOUT,
     CONNECTION,
     MALFORMED,
+    REDIRECT,
     CIRCUIT_OPEN
   }
 
-  /** Whether another attempt may succeed. */
+  /**
+   * Whether another attempt may succeed: the one place that decides what is retried. Transient:
+   * 408, 429 (unless out of credit), 5xx but 501 and 505, timeouts and I/O failures. Permanent:
+   * every other 4xx, a refused redirect or a redirect loop, a malformed or oversized answer.
+   */
   boolean retriable() {
     return switch (kind) {
       case RATE_LIMITED, TIMEOUT, CONNECTION -> true;
@@ -85,7 +92,14 @@ record Failure(Kind kind, int status, String detail, Duration retryAfter, Throwa
 
   /** Classifies a transport failure (no complete response). */
   static Failure fromIo(IOException e, Secret key) {
+    if (e instanceof RedirectPolicy.Refused r) {
+      return new Failure(Kind.REDIRECT, r.status, Secret.redact(r.getMessage(), key), null, r);
+    }
     String msg = Secret.redact(String.valueOf(e.getMessage()), key);
+    if (e instanceof ProtocolException && msg.contains("HTTP_PROXY_AUTH")) {
+      // okhttp's answer to a 407 when no proxy is configured: the same request gets it again.
+      return new Failure(Kind.BAD_REQUEST, 407, "proxy authentication required, but no proxy is configured", null, e);
+    }
     if (e instanceof SocketTimeoutException
         || (e instanceof InterruptedIOException && "timeout".equals(e.getMessage()))) {
       return new Failure(Kind.TIMEOUT, 0, "timed out (" + e.getClass().getSimpleName() + ": " + msg + ")", null, e);
@@ -129,6 +143,10 @@ record Failure(Kind kind, int status, String detail, Duration retryAfter, Throwa
           provider, status, head + d + "; check the url and the network" + tail, cause);
       case MALFORMED -> new MalformedResponseException(
           provider, status, head + d + "; the answer is not the provider's documented JSON: check that url points at the " + provider + " API" + tail, cause);
+      case REDIRECT -> new RedirectRefusedException(
+          provider, status, head + d + tail,
+          cause instanceof RedirectPolicy.Refused r ? r.from : null,
+          cause instanceof RedirectPolicy.Refused r ? r.to : null, cause);
       case CIRCUIT_OPEN -> new CircuitOpenException(
           provider, 0, head + d + tail, cause);
     };
@@ -138,6 +156,7 @@ record Failure(Kind kind, int status, String detail, Duration retryAfter, Throwa
     return switch (status) {
       case 404 -> "check the url and the model name";
       case 413 -> "the request is too large: lower batchSize, set maxRequestTokens or truncate documents with maxLength";
+      case 407 -> "a proxy between you and the provider wants credentials: configure the JVM's proxy settings";
       default -> "check the model name, the documents (empty texts, lengths: see maxLength) and the provider's limits";
     };
   }

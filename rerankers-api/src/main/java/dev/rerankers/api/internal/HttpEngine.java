@@ -32,10 +32,11 @@ import okio.BufferedSource;
 
 /**
  * The resilient HTTP engine of one ranker: posts JSON with okhttp's asynchronous calls (no thread
- * blocked per request), retries 408/429/5xx/I-O failures with exponential back-off and jitter
- * (honouring {@code Retry-After}), enforces a per-attempt timeout and an overall deadline, keeps a
- * circuit breaker per endpoint, and turns failures into the typed exceptions of {@code
- * dev.rerankers.api}, never quoting the API key.
+ * blocked per request), retries the failures {@link Failure#retriable()} calls transient (408, 429,
+ * 5xx, I/O) with exponential back-off and jitter (honouring {@code Retry-After}), enforces a
+ * per-attempt timeout and an overall deadline, keeps a circuit breaker per endpoint, follows
+ * redirects only as {@link RedirectPolicy} allows, and turns failures into the typed exceptions of
+ * {@code dev.rerankers.api}, never quoting the API key.
  *
  * <p>Each engine owns its okhttp client: a dispatcher bounded to {@code maxConcurrency} requests in
  * flight (more wait in okhttp's queue), a connection pool of the same size, daemon threads that end
@@ -101,6 +102,11 @@ final class HttpEngine implements AutoCloseable {
             .callTimeout(settings.attemptTimeout())
             // Our own retry policy decides, and counts, every retry.
             .retryOnConnectionFailure(false)
+            // okhttp would follow redirects to any origin, re-sending headers such as Api-Key there
+            // (it strips only Authorization) and https to http; RedirectPolicy decides instead.
+            .followRedirects(false)
+            .followSslRedirects(false)
+            .addInterceptor(new RedirectPolicy())
             .build();
   }
 
@@ -227,6 +233,11 @@ final class HttpEngine implements AutoCloseable {
     byte[] body;
     try {
       body = read(response.body());
+    } catch (BadAnswerIo e) {
+      // Over the size limit: the answer came, and the same request would bring it again.
+      Failure f = Failure.malformed(code, e.getMessage(), null, key);
+      breaker.onFailure(f.summary());
+      return new Attempt<>(null, f);
     } catch (IOException e) {
       return judgeIo(e, breaker);
     }
@@ -258,7 +269,11 @@ final class HttpEngine implements AutoCloseable {
 
   private <T> Attempt<T> judgeIo(IOException e, CircuitBreaker breaker) {
     Failure f = Failure.fromIo(e, key);
-    breaker.onFailure(f.summary());
+    if (f.endpointUnhealthy()) {
+      breaker.onFailure(f.summary());
+    } else {
+      breaker.onSuccess(); // a refused redirect: the endpoint answered
+    }
     return new Attempt<>(null, f);
   }
 
@@ -454,7 +469,7 @@ final class HttpEngine implements AutoCloseable {
     return source.getBuffer().readByteArray();
   }
 
-  /** An over-long body: reported as an I/O failure of that attempt. */
+  /** An over-long body: reported as a malformed answer, not retried. */
   private static final class BadAnswerIo extends IOException {
     private static final long serialVersionUID = 1L;
 

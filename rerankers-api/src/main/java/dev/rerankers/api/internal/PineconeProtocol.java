@@ -3,6 +3,7 @@ package dev.rerankers.api.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rerankers.ConfigException;
 import dev.rerankers.Usage;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,11 @@ final class PineconeProtocol extends RerankProtocol {
 
   PineconeProtocol(String apiVersion, Boolean truncate) {
     this.apiVersion = apiVersion == null ? DEFAULT_VERSION : apiVersion.strip();
+    if (!this.apiVersion.matches("[A-Za-z0-9._-]{1,40}")) {
+      // Sent as a header: okhttp would reject (and quote) anything else.
+      throw new ConfigException("apiVersion for pinecone must be a version such as " + DEFAULT_VERSION
+          + " (letters, digits, '-', '.', '_')");
+    }
     this.truncate = truncate;
   }
 

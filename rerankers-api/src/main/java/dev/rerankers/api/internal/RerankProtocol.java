@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rerankers.ConfigException;
+import dev.rerankers.Credentials;
 import dev.rerankers.Usage;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +52,7 @@ abstract class RerankProtocol {
     }
     HttpUrl parsed = HttpUrl.parse(u);
     if (parsed == null) {
-      throw new ConfigException("url '" + u + "' is not an http(s) URL");
+      throw new ConfigException("url '" + Credentials.maskUrl(u) + "' is not an http(s) URL");
     }
     return parsed;
   }

@@ -1,20 +1,39 @@
 package dev.rerankers.api.internal;
 
+import dev.rerankers.Credentials;
+
 /**
- * An API key. Its {@link #toString()} is masked, and {@link #redact} removes it from any text
+ * An API key, checked before it is used (core's {@link Credentials#check}: printable ASCII, no
+ * space at its ends), so that no header library ever gets to quote it. Its {@link #toString()} is
+ * the masked form ({@code pc-L…(38 chars)}), and {@link #redact} removes it from any text
  * (provider error messages sometimes echo the key) before that text reaches a message or a log.
  */
 final class Secret {
-  private static final String MASK = "********";
   private final String value;
 
   private Secret(String value) {
     this.value = value;
   }
 
-  /** A secret, or {@code null} for a blank or absent key. */
-  static Secret ofNullable(String value) {
-    return value == null || value.isBlank() ? null : new Secret(value.strip());
+  /**
+   * A key given as an option.
+   *
+   * @param name the option, for messages
+   * @throws dev.rerankers.ConfigException when it cannot be sent as it is, showing only its masked form
+   */
+  static Secret of(String name, String value) {
+    return new Secret(Credentials.check(name, value));
+  }
+
+  /**
+   * A key read from an environment variable: {@code null} when the variable is unset or blank,
+   * else checked like an option.
+   */
+  static Secret fromEnvironment(String variable, String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    return of("the " + variable + " environment variable", value);
   }
 
   String value() {
@@ -26,16 +45,17 @@ final class Secret {
     if (text == null || secret == null) {
       return text;
     }
-    String out = text.replace(secret.value, MASK);
+    String masked = Credentials.mask(secret.value);
+    String out = text.replace(secret.value, masked);
     // Providers often echo a key's tail ("...a1b2c3d4"); mask any 8-character tail too.
     if (secret.value.length() >= 16) {
-      out = out.replace(secret.value.substring(secret.value.length() - 8), MASK);
+      out = out.replace(secret.value.substring(secret.value.length() - 8), masked);
     }
     return out;
   }
 
   @Override
   public String toString() {
-    return MASK;
+    return Credentials.mask(value);
   }
 }

@@ -29,7 +29,7 @@ class HttpEngineTest {
     engine = new HttpEngine("test", new ApiSettings(
         Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(1500), 5,
         Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofSeconds(1), 0, Duration.ofSeconds(1), 4),
-        Secret.ofNullable("k"), "the apiKey option");
+        Secret.of("apiKey", "k"), "the apiKey option");
   }
 
   @AfterEach
