@@ -114,6 +114,8 @@ final class FakeHub implements AutoCloseable {
   private final Map<String, Long> dropAfterBytes = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> corruptions = new ConcurrentHashMap<>();
   private final Map<String, Integer> forcedStatus = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> forcedTimes = new ConcurrentHashMap<>();
+  private final Map<String, String> etagOverride = new ConcurrentHashMap<>();
   private final Map<String, Integer> extraBytes = new ConcurrentHashMap<>();
   private final Map<String, Long> wrongLinkedSize = new ConcurrentHashMap<>();
   private volatile long bytesPerSecond; // 0: unthrottled
@@ -217,8 +219,20 @@ final class FakeHub implements AutoCloseable {
     forcedStatus.put(pathPart, status);
   }
 
+  /** The next {@code times} requests whose path contains the text answer this status. */
+  void forceStatus(String pathPart, int status, int times) {
+    forcedTimes.put(pathPart, new AtomicInteger(times));
+    forcedStatus.put(pathPart, status);
+  }
+
   void clearForcedStatus() {
     forcedStatus.clear();
+    forcedTimes.clear();
+  }
+
+  /** The resolve route of a regular file answers with this ETag header instead of its git blob id. */
+  void etag(String file, String header) {
+    etagOverride.put(file, header);
   }
 
   /** Downloads of the file send this many bytes more than it has (with a matching Content-Length). */
@@ -271,9 +285,18 @@ final class FakeHub implements AutoCloseable {
     redirects.add(new Redirect(method, pathPart, status, targetBase));
   }
 
+  void clearRedirects() {
+    redirects.clear();
+  }
+
   /** Downloads of the file send headers, then {@code chunk} bytes after every pause of {@code pauseMillis}. */
   void trickle(String file, int chunk, long pauseMillis) {
     trickles.put(file, new long[] {chunk, pauseMillis});
+  }
+
+  /** Downloads of the file go at full speed again. */
+  void untrickle(String file) {
+    trickles.remove(file);
   }
 
   /** The revision listing carries this many bytes of white space more (an oversized answer). */
@@ -325,7 +348,8 @@ final class FakeHub implements AutoCloseable {
         }
       }
       for (Map.Entry<String, Integer> f : mirror ? Map.<String, Integer>of().entrySet() : forcedStatus.entrySet()) {
-        if (rawPath.contains(f.getKey())) {
+        AtomicInteger times = forcedTimes.get(f.getKey());
+        if (rawPath.contains(f.getKey()) && (times == null || times.getAndDecrement() > 0)) {
           error(ex, f.getValue(), null, "forced failure", null);
           return;
         }
@@ -459,7 +483,7 @@ final class FakeHub implements AutoCloseable {
       ex.sendResponseHeaders(302, -1);
       return;
     }
-    ex.getResponseHeaders().set("ETag", "\"" + repo.blobId(path) + "\"");
+    ex.getResponseHeaders().set("ETag", etagOverride.getOrDefault(path, "\"" + repo.blobId(path) + "\""));
     if (ex.getRequestMethod().equals("HEAD")) {
       ex.getResponseHeaders().set("Content-Length", String.valueOf(served(path, content).length));
       ex.sendResponseHeaders(200, -1);
