@@ -178,7 +178,7 @@ final class ChunkStream implements HttpResponse.BodySubscriber<ChunkStream> {
       for (ByteBuffer b : chunk) {
         if (out.size() + b.remaining() > max) {
           cancel();
-          throw new HubErrors.Permanent("the answer is larger than the " + max + " bytes accepted");
+          throw new HubErrors.Permanent("the answer is more than the " + max + " bytes accepted");
         }
         byte[] bytes = new byte[b.remaining()];
         b.get(bytes);

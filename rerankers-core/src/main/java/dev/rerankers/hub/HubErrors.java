@@ -9,6 +9,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
@@ -79,7 +80,14 @@ final class HubErrors {
   }
 
   /** What was being done, for messages. */
-  record Context(RepoType type, String repoId, String revision, String file, String endpoint, boolean tokenSent) {
+  record Context(
+      RepoType type, String repoId, String revision, String file, String endpoint, boolean tokenSent, UnaryOperator<String> mask) {
+    /** A failure's own message, made safe: one line, printable, the token masked. */
+    String cause(Throwable e) {
+      String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      return RepoPaths.printable(mask.apply(m.replaceAll("\\s+", " ").strip()));
+    }
+
     String repo() {
       return type.word() + " '" + repoId + "'";
     }
@@ -148,7 +156,7 @@ final class HubErrors {
    */
   static HubTimeoutException timeout(IOException e, Context c, Path partial) {
     long kept = sizeOf(partial);
-    String cause = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    String cause = c.cause(e);
     String why;
     if (e instanceof DeadlineExceeded) {
       why = "did not finish in time (" + cause + ")";
@@ -202,7 +210,7 @@ final class HubErrors {
    * bytes (if any) the next load resumes.
    */
   static ModelLoadException io(IOException e, Context c, String cacheDir, Path partial) {
-    String cause = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    String cause = c.cause(e);
     if (isUnreachable(e)) {
       return new ModelLoadException(
           "cannot reach the Hub at "

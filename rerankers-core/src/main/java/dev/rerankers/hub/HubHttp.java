@@ -211,7 +211,7 @@ final class HubHttp {
       OptionalLong length = r.longHeader("Content-Length");
       if (length.isPresent() && length.getAsLong() > max) {
         throw new HubErrors.Permanent(
-            "the answer of " + show(r.uri()) + " is " + length.getAsLong() + " bytes, more than the " + max + " accepted");
+            "the answer of " + show(r.uri()) + " is " + length.getAsLong() + " bytes, more than the " + max + " bytes accepted");
       }
       byte[] bytes = r.body().readAll(max);
       try {

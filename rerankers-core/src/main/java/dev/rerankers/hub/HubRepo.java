@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * One Hub repository at one revision, as a {@link ModelSource}: files are looked up in the cache
@@ -600,7 +601,8 @@ public final class HubRepo implements ModelSource {
   }
 
   private HubErrors.Context context(String file, String rev) {
-    return new HubErrors.Context(type, repoId, rev, file, client.endpoint().toString(), client.hasToken());
+    UnaryOperator<String> mask = client.offline() ? UnaryOperator.identity() : client.http()::mask;
+    return new HubErrors.Context(type, repoId, rev, file, client.endpoint().toString(), client.hasToken(), mask);
   }
 
   private Duration backoff(int failures) {

@@ -127,11 +127,17 @@ final class FakeHub implements AutoCloseable {
   private final List<Redirect> redirects = new CopyOnWriteArrayList<>();
   private final Map<String, long[]> trickles = new ConcurrentHashMap<>();
   private volatile long listingPadding;
+  private volatile boolean chunkedListing;
   private volatile boolean closed;
   private final boolean https;
 
   /** An injected redirect: requests with this method (null: any) whose path contains the text answer it. */
   private record Redirect(String method, String pathPart, int status, String targetBase) {}
+
+  static {
+    // small responses otherwise wait for delayed ACKs (~40 ms each); read once, when the JDK server starts
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
 
   FakeHub() throws IOException {
     this(null);
@@ -299,9 +305,13 @@ final class FakeHub implements AutoCloseable {
     trickles.remove(file);
   }
 
-  /** The revision listing carries this many bytes of white space more (an oversized answer). */
-  void padListing(long bytes) {
+  /**
+   * The revision listing carries this many bytes of white space more (an oversized answer), with
+   * a Content-Length, or chunked (no length announced).
+   */
+  void padListing(long bytes, boolean chunked) {
     this.listingPadding = bytes;
+    this.chunkedListing = chunked;
   }
 
   /** Serves {@code /cdn/<sha256>} for another server (a CDN on another origin). */
@@ -406,7 +416,7 @@ final class FakeHub implements AutoCloseable {
     byte[] body = json.toString().getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
     long padding = listingPadding;
-    ex.sendResponseHeaders(200, body.length + padding);
+    ex.sendResponseHeaders(200, chunkedListing ? 0 : body.length + padding);
     OutputStream out = ex.getResponseBody();
     byte[] spaces = new byte[1 << 16];
     java.util.Arrays.fill(spaces, (byte) ' ');
