@@ -40,11 +40,17 @@ public final class RerankerSpec {
   public static final String HF_TOKEN = "hfToken";
   /** Option key: the Hub cache folder (also {@code HF_HUB_CACHE}, {@code HF_HOME}). */
   public static final String CACHE_DIR = "cacheDir";
+  /**
+   * Option key: allow plain http where it would expose a secret (a token sent to a non-loopback
+   * {@code http://} endpoint; also {@code HF_HUB_ALLOW_INSECURE=1} for the Hub). Default false.
+   */
+  public static final String ALLOW_INSECURE = "allowInsecure";
 
   /** The option keys every backend accepts. */
   public static final Set<String> COMMON_OPTIONS =
       Set.of(
-          LANG, API_KEY, URL, DEVICE, DTYPE, BATCH_SIZE, MAX_LENGTH, REVISION, OFFLINE, HF_TOKEN, CACHE_DIR);
+          LANG, API_KEY, URL, DEVICE, DTYPE, BATCH_SIZE, MAX_LENGTH, REVISION, OFFLINE, HF_TOKEN, CACHE_DIR,
+          ALLOW_INSECURE);
 
   private final String requested;
   private final String model;

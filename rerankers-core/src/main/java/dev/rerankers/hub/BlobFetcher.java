@@ -24,8 +24,11 @@ import java.util.regex.Pattern;
  * Downloads one blob into the cache: into {@code blobs/<etag>.incomplete}, resumed with an HTTP
  * Range request when that file already holds a prefix (after a dropped connection or a killed
  * process), checked against the size the listing promised and against its checksum (SHA-256 for
- * LFS files, the git blob SHA-1 for the others), then renamed to {@code blobs/<etag>}. The caller
- * holds the blob's {@link CacheLock}. Thread-safe (no mutable state of its own).
+ * LFS files, the git blob SHA-1 for the others), then renamed to {@code blobs/<etag>}. Transient
+ * failures (see {@link HubErrors#isTransient}) are retried up to {@code maxRetries} times within
+ * the target's deadline; a wrong size or checksum starts the file over once, then fails with
+ * {@link HubIntegrityException} leaving nothing behind. The caller holds the blob's {@link
+ * CacheLock}. Thread-safe (no mutable state of its own).
  */
 final class BlobFetcher {
   private static final System.Logger LOG = System.getLogger("dev.rerankers.hub");
@@ -46,21 +49,53 @@ final class BlobFetcher {
   }
 
   /**
-   * What to download and how to check it.
+   * What to download and how to check it; one of {@code sha256} and {@code gitSha1} is set.
    *
    * @param repoId for progress and messages
    * @param file the path in the repository
    * @param url the {@code resolve} URL, pinned to the commit
    * @param commit the commit the file must come from
-   * @param expectedSize the size the listing promised, or -1
+   * @param expectedSize the size the listing (or HEAD) promised, or -1
    * @param sha256 the expected SHA-256 (LFS files), or null
    * @param gitSha1 the expected git blob id (other files), or null
+   * @param deadline when the whole fetch, retries included, must be done
    */
   record Target(
-      String repoId, String file, URI url, String commit, long expectedSize, String sha256, String gitSha1) {}
+      String repoId,
+      String file,
+      URI url,
+      String commit,
+      long expectedSize,
+      String sha256,
+      String gitSha1,
+      Deadline deadline) {
+    Target {
+      if (sha256 == null && gitSha1 == null) {
+        throw new IllegalArgumentException("no checksum for " + file + ": it cannot be verified");
+      }
+    }
+  }
 
-  /** Fetches the target into {@code incomplete}, verifies it and renames it to {@code blob}. */
+  /**
+   * Fetches the target into {@code incomplete}, verifies it and renames it to {@code blob}. On
+   * failure, a partial file is kept only when it holds bytes (the next load resumes it).
+   */
   void fetch(Target t, Path incomplete, Path blob) throws IOException, InterruptedException {
+    try {
+      fetchOrFail(t, incomplete, blob);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      try {
+        if (Files.isRegularFile(incomplete) && Files.size(incomplete) == 0) {
+          Files.delete(incomplete);
+        }
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
+  private void fetchOrFail(Target t, Path incomplete, Path blob) throws IOException, InterruptedException {
     Files.createDirectories(incomplete.getParent());
     Progress progress = new Progress(t, sizeOf(incomplete));
     int failures = 0;
@@ -80,23 +115,30 @@ final class BlobFetcher {
         if (t.expectedSize() >= 0 && size != t.expectedSize()) {
           throw new IOException("connection closed after " + size + " of " + t.expectedSize() + " bytes");
         }
-        digest.catchUp(incomplete, size);
-        String problem = digest.mismatch();
-        if (problem != null) {
+        String actual = digest.actual(incomplete, size);
+        if (!actual.equalsIgnoreCase(digest.expected)) {
           Files.deleteIfExists(incomplete);
+          String problem = digest.name() + " " + actual + ", expected " + digest.expected;
           if (!restarted) {
             restarted = true;
             LOG.log(Level.WARNING, "{0}: {1} failed its check ({2}); discarded, downloading it again", t.repoId(), t.file(), problem);
             continue;
           }
-          throw new ModelLoadException(
-              "the download of "
+          throw new HubIntegrityException(
+              t.file(),
+              digest.algorithm(),
+              digest.expected,
+              actual,
+              "refusing "
                   + t.file()
-                  + " from "
+                  + " of '"
                   + t.repoId()
-                  + " failed its integrity check twice ("
+                  + "': the download failed its integrity check twice ("
                   + problem
-                  + "); nothing was cached. The file may be corrupt on the server or altered in transit: try again later");
+                  + ", "
+                  + size
+                  + " bytes); nothing was cached. The file may be corrupt on the server or altered in transit"
+                  + " (a proxy or mirror): try again later");
         }
         RepoCache.moveAtomically(incomplete, blob);
         progress.done(size);
@@ -108,8 +150,24 @@ final class BlobFetcher {
           LOG.log(Level.WARNING, "{0}: {1}: {2}; discarded, downloading it again", t.repoId(), t.file(), e.getMessage());
           continue;
         }
-        throw new ModelLoadException(
-            "refusing " + t.file() + " from " + t.repoId() + ": " + e.getMessage() + "; nothing was cached");
+        Digest d = Digest.of(t);
+        throw new HubIntegrityException(
+            t.file(),
+            d.algorithm(),
+            d.expected,
+            e.actual,
+            "refusing "
+                + t.file()
+                + " of '"
+                + t.repoId()
+                + "': "
+                + e.getMessage()
+                + " (expected "
+                + d.name()
+                + " "
+                + d.expected
+                + (t.expectedSize() >= 0 ? ", " + t.expectedSize() + " bytes" : "")
+                + "); tried twice, nothing was cached");
       } catch (HttpStatusException e) {
         if (e.status() == 416 && !restarted) {
           // the partial file does not fit what the server has: start over
@@ -121,9 +179,9 @@ final class BlobFetcher {
           throw e;
         }
         failures++;
-        sleep(e.retryAfter().map(d -> d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d).orElse(backoff(failures)));
+        pause(e.retryAfter().map(d -> d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d).orElse(backoff(failures)), t.deadline());
       } catch (IOException e) {
-        if (failures >= maxRetries) {
+        if (!HubErrors.isTransient(e) || failures >= maxRetries) {
           throw e;
         }
         failures++;
@@ -133,10 +191,10 @@ final class BlobFetcher {
             t.repoId(),
             t.file(),
             String.valueOf(sizeOf(incomplete)),
-            e.getMessage(),
+            http.clean(e.getMessage(), 300),
             String.valueOf(failures + 1),
             String.valueOf(maxRetries + 1));
-        sleep(backoff(failures));
+        pause(backoff(failures), t.deadline());
       }
     }
   }
@@ -146,7 +204,7 @@ final class BlobFetcher {
       throws IOException, InterruptedException {
     Map<String, String> headers =
         have > 0 ? Map.of("Accept-Encoding", "identity", "Range", "bytes=" + have + "-") : Map.of("Accept-Encoding", "identity");
-    try (HubHttp.Response r = http.send("GET", t.url(), headers, true)) {
+    try (HubHttp.Response r = http.send("GET", t.url(), headers, false, t.deadline())) {
       r.firstHeader("X-Repo-Commit")
           .filter(c -> !c.strip().equals(t.commit()))
           .ifPresent(
@@ -165,14 +223,17 @@ final class BlobFetcher {
       OptionalLong linkedSize = r.firstLong("X-Linked-Size");
       if (t.expectedSize() >= 0 && linkedSize.isPresent() && linkedSize.getAsLong() != t.expectedSize()) {
         throw new CorruptDownload(
-            "the server announces " + linkedSize.getAsLong() + " bytes but the listing promised " + t.expectedSize());
+            "the server announces " + linkedSize.getAsLong() + " bytes but the listing promised " + t.expectedSize(),
+            linkedSize.getAsLong() + " bytes");
       }
       long offset;
       long total;
       if (r.status() == 206) {
         Matcher m = CONTENT_RANGE.matcher(r.header("Content-Range").orElse("").strip());
         if (!m.matches() || Long.parseLong(m.group(1)) != have) {
-          throw new CorruptDownload("the server resumed at a different offset than asked (" + r.header("Content-Range").orElse("none") + ")");
+          throw new CorruptDownload(
+              "the server resumed at a different offset than asked (" + http.clean(r.header("Content-Range").orElse("none"), 100) + ")",
+              "a different part of the file");
         }
         offset = have;
         total = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
@@ -181,10 +242,10 @@ final class BlobFetcher {
         OptionalLong length = contentLength(r);
         total = length.isPresent() ? length.getAsLong() : -1;
       } else {
-        throw new IOException("unexpected HTTP " + r.status() + " for " + HubHttp.withoutQuery(r.uri()));
+        throw new HubErrors.Permanent("unexpected HTTP " + r.status() + " for " + http.show(r.uri()));
       }
       if (t.expectedSize() >= 0 && total >= 0 && total != t.expectedSize()) {
-        throw new CorruptDownload("the server sends " + total + " bytes but the listing promised " + t.expectedSize());
+        throw new CorruptDownload("the server sends " + total + " bytes but the listing promised " + t.expectedSize(), total + " bytes");
       }
       long limit = t.expectedSize() >= 0 ? t.expectedSize() : total;
       if (offset == 0 && have > 0) {
@@ -203,7 +264,7 @@ final class BlobFetcher {
           for (ByteBuffer b : chunk) {
             int n = b.remaining();
             if (limit >= 0 && written + n > limit) {
-              throw new CorruptDownload("the server sent more than the " + limit + " bytes promised");
+              throw new CorruptDownload("the server sent more than the " + limit + " bytes promised", "more than " + limit + " bytes");
             }
             digest.feed(b.duplicate());
             while (b.hasRemaining()) {
@@ -230,7 +291,11 @@ final class BlobFetcher {
     return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
   }
 
-  private static void sleep(Duration d) throws InterruptedException {
+  /** Waits before a retry; fails at once when the wait would outlast the deadline. */
+  static void pause(Duration d, Deadline deadline) throws InterruptedException, HubErrors.DeadlineExceeded {
+    if (d.toNanos() >= deadline.remainingNanos()) {
+      throw deadline.exceeded();
+    }
     if (!d.isZero()) {
       Thread.sleep(d.toMillis());
     }
@@ -243,51 +308,67 @@ final class BlobFetcher {
   /** The download does not match what was promised: discard it and start over once. */
   private static final class CorruptDownload extends IOException {
     private static final long serialVersionUID = 1L;
+    final String actual;
 
-    CorruptDownload(String message) {
+    CorruptDownload(String message, String actual) {
       super(message);
+      this.actual = actual;
     }
   }
 
-  /** A running checksum of the file's bytes, fed as they arrive and caught up from the disk for resumed prefixes. */
+  /**
+   * A running checksum of the file's bytes, fed as they arrive and caught up from the disk for
+   * resumed prefixes. A git blob id of a file whose size was not announced is computed from the
+   * disk at the end (its header needs the size).
+   */
   private static final class Digest {
     private final String algorithm;
-    private final String expected;
+    final String expected;
     private final long size;
+    private final boolean deferred;
     private MessageDigest md;
     private long fed;
 
-    private Digest(String algorithm, String expected, long size) {
+    private Digest(String algorithm, String expected, long size, boolean deferred) {
       this.algorithm = algorithm;
       this.expected = expected;
       this.size = size;
+      this.deferred = deferred;
       reset();
     }
 
     static Digest of(Target t) {
       if (t.sha256() != null) {
-        return new Digest("SHA-256", t.sha256(), t.expectedSize());
+        return new Digest("SHA-256", t.sha256(), t.expectedSize(), false);
       }
-      if (t.gitSha1() != null && t.expectedSize() >= 0) {
-        return new Digest("SHA-1", t.gitSha1(), t.expectedSize());
-      }
-      return new Digest(null, null, -1);
+      return new Digest("SHA-1", t.gitSha1(), t.expectedSize(), t.expectedSize() < 0);
+    }
+
+    /** {@code "sha256"} or {@code "git-sha1"}. */
+    String algorithm() {
+      return algorithm.equals("SHA-1") ? "git-sha1" : "sha256";
+    }
+
+    /** For messages. */
+    String name() {
+      return algorithm.equals("SHA-1") ? "git blob id" : "sha256";
     }
 
     void reset() {
       fed = 0;
-      if (algorithm == null) {
-        md = null;
-        return;
-      }
+      md = deferred ? null : newDigest(size);
+    }
+
+    private MessageDigest newDigest(long blobSize) {
       try {
-        md = MessageDigest.getInstance(algorithm);
+        MessageDigest m = MessageDigest.getInstance(algorithm);
+        if (algorithm.equals("SHA-1")) {
+          // git's blob id: SHA-1 of "blob <size>\0" followed by the content
+          m.update(("blob " + blobSize + "\0").getBytes(StandardCharsets.US_ASCII));
+        }
+        return m;
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException(algorithm + " is missing from this JDK", e);
-      }
-      if (algorithm.equals("SHA-1")) {
-        // git's blob id: SHA-1 of "blob <size>\0" followed by the content
-        md.update(("blob " + size + "\0").getBytes(StandardCharsets.US_ASCII));
       }
     }
 
@@ -319,15 +400,14 @@ final class BlobFetcher {
       }
     }
 
-    /** Null when the checksum matches (or there is none to check), else what differs. */
-    String mismatch() {
-      if (md == null) {
-        return null;
+    /** The checksum of the file's first {@code size} bytes, in lowercase hex. */
+    String actual(Path file, long size) throws IOException {
+      if (deferred) {
+        md = newDigest(size);
+        fed = 0;
       }
-      String actual = HexFormat.of().formatHex(md.digest());
-      return actual.equals(expected)
-          ? null
-          : (algorithm.equals("SHA-1") ? "git blob id " : "sha256 ") + actual + ", expected " + expected;
+      catchUp(file, size);
+      return HexFormat.of().formatHex(md.digest());
     }
   }
 

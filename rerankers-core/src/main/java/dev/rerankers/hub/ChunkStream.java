@@ -15,22 +15,49 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A response body read chunk by chunk on the caller's thread, with a stall timeout: {@link
- * #next()} fails when no data arrived for the read timeout, which {@code HttpRequest.timeout} does
- * not cover once the headers are in. Back-pressure: one chunk is requested at a time. One consumer
- * thread only.
+ * A response body read chunk by chunk on the caller's thread, with three guards that {@code
+ * HttpRequest.timeout} does not give once the headers are in: the read timeout ({@link #next()}
+ * fails when no data arrived for that long), the caller's {@link Deadline}, and the stall floor
+ * ({@link Pace}: fewer than {@code minBytesPerSecond} bytes per second over a whole window).
+ * Back-pressure: one chunk is requested at a time. One consumer thread only.
  */
 final class ChunkStream implements HttpResponse.BodySubscriber<ChunkStream> {
   private static final Object END = new Object();
 
+  /**
+   * The stall floor: a transfer that receives fewer than {@code minBytesPerSecond} bytes per
+   * second over a whole {@code window} is cut (and resumed, as a transient failure). A floor of 0
+   * turns the check off.
+   */
+  record Pace(long minBytesPerSecond, Duration window) {
+    static final Pace NONE = new Pace(0, Duration.ofSeconds(1));
+
+    boolean enabled() {
+      return minBytesPerSecond > 0;
+    }
+  }
+
   private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final Duration timeout;
+  private final Deadline deadline;
+  private final Pace pace;
   private Flow.Subscription subscription; // guarded by this
   private boolean cancelled; // guarded by this
-  private boolean finished; // consumer thread only
+  // consumer thread only:
+  private boolean finished;
+  private boolean started;
+  private long lastData;
+  private long windowStart;
+  private long windowBytes;
 
   ChunkStream(Duration timeout) {
+    this(timeout, Deadline.NONE, Pace.NONE);
+  }
+
+  ChunkStream(Duration timeout, Deadline deadline, Pace pace) {
     this.timeout = timeout;
+    this.deadline = deadline;
+    this.pace = pace;
   }
 
   @Override
@@ -66,30 +93,81 @@ final class ChunkStream implements HttpResponse.BodySubscriber<ChunkStream> {
   /**
    * The next buffers of the body, or {@code null} at its end.
    *
-   * @throws IOException when the connection failed or stalled for longer than the read timeout
+   * @throws java.net.http.HttpTimeoutException when no data arrived for the read timeout
+   * @throws HubErrors.DeadlineExceeded when the deadline passed
+   * @throws HubErrors.Stalled when a whole window went by below the stall floor
+   * @throws IOException when the connection failed
    */
   @SuppressWarnings("unchecked")
   List<ByteBuffer> next() throws IOException, InterruptedException {
     if (finished) {
       return null;
     }
-    Object item = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    if (item == null) {
-      finished = true;
-      cancel();
-      throw new HttpTimeoutException("no data received for " + timeout.toMillis() + " ms");
+    long now = System.nanoTime();
+    if (!started) {
+      // the clocks start when the body is first read: the wait for the headers had its own timeout
+      started = true;
+      lastData = now;
+      windowStart = now;
     }
-    if (item == END) {
-      finished = true;
-      return null;
+    long windowNanos = pace.window().toNanos();
+    while (true) {
+      if (deadline.remainingNanos() <= 0) {
+        throw fail(deadline.exceeded());
+      }
+      if (pace.enabled() && now - windowStart >= windowNanos) {
+        double seconds = (now - windowStart) / 1e9;
+        if (windowBytes < pace.minBytesPerSecond() * seconds) {
+          throw fail(
+              new HubErrors.Stalled(
+                  windowBytes
+                      + " bytes in the last "
+                      + String.format(java.util.Locale.ROOT, "%.1f", seconds)
+                      + " s, below the floor of "
+                      + pace.minBytesPerSecond()
+                      + " bytes/s (minBytesPerSecond, HF_HUB_DOWNLOAD_MIN_RATE) over a stall window of "
+                      + pace.window().toMillis()
+                      + " ms (stallWindow, HF_HUB_DOWNLOAD_STALL_SECONDS)"));
+        }
+        windowStart = now;
+        windowBytes = 0;
+      }
+      long readLeft = timeout.toNanos() - (now - lastData);
+      if (readLeft <= 0) {
+        throw fail(new HttpTimeoutException("no data received for " + timeout.toMillis() + " ms"));
+      }
+      long wait = Math.min(readLeft, deadline.remainingNanos());
+      if (pace.enabled()) {
+        wait = Math.min(wait, windowStart + windowNanos - now);
+      }
+      Object item = queue.poll(Math.max(wait, 1), TimeUnit.NANOSECONDS);
+      now = System.nanoTime();
+      if (item == null) {
+        continue;
+      }
+      if (item == END) {
+        finished = true;
+        return null;
+      }
+      if (item instanceof Throwable) {
+        finished = true;
+        Throwable t = (Throwable) item;
+        throw new IOException(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage(), t);
+      }
+      List<ByteBuffer> chunk = (List<ByteBuffer>) item;
+      for (ByteBuffer b : chunk) {
+        windowBytes += b.remaining();
+      }
+      lastData = now;
+      requestMore();
+      return chunk;
     }
-    if (item instanceof Throwable) {
-      finished = true;
-      Throwable t = (Throwable) item;
-      throw new IOException(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage(), t);
-    }
-    requestMore();
-    return (List<ByteBuffer>) item;
+  }
+
+  private IOException fail(IOException e) {
+    finished = true;
+    cancel();
+    return e;
   }
 
   /** The whole body, failing beyond {@code max} bytes. */
@@ -100,7 +178,7 @@ final class ChunkStream implements HttpResponse.BodySubscriber<ChunkStream> {
       for (ByteBuffer b : chunk) {
         if (out.size() + b.remaining() > max) {
           cancel();
-          throw new IOException("response larger than " + max + " bytes");
+          throw new HubErrors.Permanent("the answer is more than the " + max + " bytes accepted");
         }
         byte[] bytes = new byte[b.remaining()];
         b.get(bytes);

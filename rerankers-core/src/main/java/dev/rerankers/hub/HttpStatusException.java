@@ -11,14 +11,17 @@ final class HttpStatusException extends IOException {
 
   private final int status;
   private final transient URI uri;
+  private final String shown;
   private final String errorCode;
   private final String serverMessage;
   private final transient Duration retryAfter;
 
-  HttpStatusException(int status, URI uri, String errorCode, String serverMessage, Duration retryAfter) {
-    super("HTTP " + status + " from " + HubHttp.withoutQuery(uri));
+  /** {@code shown}: the address for messages, without query string, the token masked. */
+  HttpStatusException(int status, URI uri, String shown, String errorCode, String serverMessage, Duration retryAfter) {
+    super("HTTP " + status + " from " + shown);
     this.status = status;
     this.uri = uri;
+    this.shown = shown;
     this.errorCode = errorCode;
     this.serverMessage = serverMessage;
     this.retryAfter = retryAfter;
@@ -30,6 +33,11 @@ final class HttpStatusException extends IOException {
 
   URI uri() {
     return uri;
+  }
+
+  /** The address for messages: no query string, the token masked. */
+  String shown() {
+    return shown;
   }
 
   /** The Hub's {@code X-Error-Code} header ({@code RepoNotFound}, {@code GatedRepo}, ...), or null. */

@@ -41,7 +41,16 @@ public final class HubClient {
 
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
   static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /** The default per-file deadline: this much, plus the file's size at {@link #DEADLINE_BYTES_PER_SECOND}. */
+  static final Duration DEFAULT_FILE_DEADLINE_BASE = Duration.ofMinutes(10);
+  /** The rate the default per-file deadline allows for (256 KiB/s, a slow 2 Mbit/s link). */
+  static final long DEADLINE_BYTES_PER_SECOND = 256 * 1024;
+  /** The default per-file deadline when the size is unknown. */
+  static final Duration DEFAULT_UNSIZED_FILE_DEADLINE = Duration.ofHours(1);
+  static final long DEFAULT_MIN_BYTES_PER_SECOND = 1024;
+  static final Duration DEFAULT_STALL_WINDOW = Duration.ofSeconds(30);
   private static final Set<String> TRUE = Set.of("1", "ON", "YES", "TRUE");
+  private static final System.Logger LOG = System.getLogger("dev.rerankers.hub");
 
   private final URI endpoint;
   private final Path cacheDir;
@@ -55,6 +64,11 @@ public final class HubClient {
   private final Duration retryBackoff;
   private final boolean symlinks;
   private final boolean refreshRevisions;
+  private final boolean allowInsecure;
+  private final Duration fileDeadline;
+  private final Duration loadDeadline;
+  private final long minBytesPerSecond;
+  private final Duration stallWindow;
   private final HubHttp http;
 
   private HubClient(Builder b) {
@@ -70,6 +84,30 @@ public final class HubClient {
     this.retryBackoff = b.retryBackoff;
     this.symlinks = b.symlinks;
     this.refreshRevisions = b.refreshRevisions;
+    this.allowInsecure = b.allowInsecure;
+    this.fileDeadline = b.fileDeadline;
+    this.loadDeadline = b.loadDeadline;
+    this.minBytesPerSecond = b.minBytesPerSecond;
+    this.stallWindow = b.stallWindow;
+    if (!offline && token != null && !"https".equalsIgnoreCase(endpoint.getScheme())) {
+      if (HubHttp.isLoopback(endpoint.getHost())) {
+        LOG.log(System.Logger.Level.DEBUG, "sending the Hub token over plain http to the loopback address {0}", endpoint);
+      } else if (allowInsecure) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "sending the Hub token in clear text to {0}, as allowInsecure asks: anyone on the network path can read it",
+            endpoint);
+      } else {
+        throw new ConfigException(
+            "refusing to send the Hugging Face token in clear text to "
+                + endpoint
+                + " (HF_ENDPOINT or the endpoint option): plain http is allowed with a token only for loopback"
+                + " addresses. Use an https endpoint; or, on a network you trust, opt in with allowInsecure=true"
+                + " (spec option), HubClient.builder().allowInsecure(true) or HF_HUB_ALLOW_INSECURE=1; or load"
+                + " without a token (unset HF_TOKEN / the hfToken option, and the token file of 'hf auth login')."
+                + " The token's value is not shown.");
+      }
+    }
     this.http =
         offline
             ? null
@@ -78,7 +116,9 @@ public final class HubClient {
                 endpoint,
                 token,
                 timeout,
-                userAgent());
+                userAgent(),
+                allowInsecure,
+                new ChunkStream.Pace(minBytesPerSecond, stallWindow));
   }
 
   /** A builder with the defaults: the public Hub, {@code ~/.cache/huggingface/hub}, no token, online. */
@@ -93,7 +133,11 @@ public final class HubClient {
    * HF_TOKEN}, else the file {@code HF_TOKEN_PATH} or {@code HF_HOME/token} that {@code hf auth
    * login} writes; offline when {@code HF_HUB_OFFLINE} (or {@code TRANSFORMERS_OFFLINE}) is 1, ON,
    * YES or TRUE; copies instead of symlinks with {@code HF_HUB_DISABLE_SYMLINKS}; the per-request
-   * timeout from {@code HF_HUB_DOWNLOAD_TIMEOUT} (seconds).
+   * timeout from {@code HF_HUB_DOWNLOAD_TIMEOUT} (seconds). Beyond huggingface_hub's variables:
+   * {@code HF_HUB_ALLOW_INSECURE} (a token over plain http to a non-loopback endpoint), {@code
+   * HF_HUB_DOWNLOAD_DEADLINE} and {@code HF_HUB_LOAD_DEADLINE} (seconds), {@code
+   * HF_HUB_DOWNLOAD_MIN_RATE} (bytes per second, 0 for no stall check) and {@code
+   * HF_HUB_DOWNLOAD_STALL_SECONDS}.
    */
   public static HubClient fromEnvironment() {
     return builderFromEnvironment(System.getenv(), System.getProperty("user.home", ".")).build();
@@ -123,15 +167,50 @@ public final class HubClient {
     b.token(token);
     b.offline(isTrue(env.get("HF_HUB_OFFLINE")) || isTrue(env.get("TRANSFORMERS_OFFLINE")));
     b.symlinks(!isTrue(env.get("HF_HUB_DISABLE_SYMLINKS")));
-    String timeout = nonBlank(env.get("HF_HUB_DOWNLOAD_TIMEOUT"));
+    b.allowInsecure(isTrue(env.get("HF_HUB_ALLOW_INSECURE")));
+    Duration timeout = seconds(env, "HF_HUB_DOWNLOAD_TIMEOUT");
     if (timeout != null) {
+      b.timeout(timeout);
+    }
+    Duration fileDeadline = seconds(env, "HF_HUB_DOWNLOAD_DEADLINE");
+    if (fileDeadline != null) {
+      b.fileDeadline(fileDeadline);
+    }
+    Duration loadDeadline = seconds(env, "HF_HUB_LOAD_DEADLINE");
+    if (loadDeadline != null) {
+      b.loadDeadline(loadDeadline);
+    }
+    String rate = nonBlank(env.get("HF_HUB_DOWNLOAD_MIN_RATE"));
+    if (rate != null) {
       try {
-        b.timeout(Duration.ofMillis((long) (Double.parseDouble(timeout) * 1000)));
+        b.minBytesPerSecond(Long.parseLong(rate));
       } catch (NumberFormatException e) {
-        throw new ConfigException("HF_HUB_DOWNLOAD_TIMEOUT must be a number of seconds, got '" + timeout + "'");
+        throw new ConfigException("HF_HUB_DOWNLOAD_MIN_RATE must be a whole number of bytes per second, got '" + rate + "'");
       }
     }
+    Duration window = seconds(env, "HF_HUB_DOWNLOAD_STALL_SECONDS");
+    if (window != null) {
+      b.stallWindow(window);
+    }
     return b;
+  }
+
+  /** A variable holding a positive number of seconds, or null when unset. */
+  private static Duration seconds(Map<String, String> env, String name) {
+    String v = nonBlank(env.get(name));
+    if (v == null) {
+      return null;
+    }
+    double s;
+    try {
+      s = Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new ConfigException(name + " must be a number of seconds, got '" + v + "'");
+    }
+    if (!(s > 0) || s > 1e9) {
+      throw new ConfigException(name + " must be a positive number of seconds, got '" + v + "'");
+    }
+    return Duration.ofMillis(Math.max(1, (long) (s * 1000)));
   }
 
   /** A model repository at revision {@code main}. */
@@ -205,6 +284,11 @@ public final class HubClient {
     b.retryBackoff = retryBackoff;
     b.symlinks = symlinks;
     b.refreshRevisions = refreshRevisions;
+    b.allowInsecure = allowInsecure;
+    b.fileDeadline = fileDeadline;
+    b.loadDeadline = loadDeadline;
+    b.minBytesPerSecond = minBytesPerSecond;
+    b.stallWindow = stallWindow;
     return b;
   }
 
@@ -233,6 +317,34 @@ public final class HubClient {
 
   boolean refreshRevisions() {
     return refreshRevisions;
+  }
+
+  /** Whether plain http is allowed beyond loopback and the same origin. */
+  public boolean allowInsecure() {
+    return allowInsecure;
+  }
+
+  /**
+   * How long one file's download may take, retries included: the {@link Builder#fileDeadline}
+   * set, else 10 minutes plus the size at 256 KiB/s (an hour when the size is unknown).
+   */
+  Duration fileDeadline(long size) {
+    if (fileDeadline != null) {
+      return fileDeadline;
+    }
+    if (size < 0) {
+      return DEFAULT_UNSIZED_FILE_DEADLINE;
+    }
+    return DEFAULT_FILE_DEADLINE_BASE.plusSeconds(size / DEADLINE_BYTES_PER_SECOND);
+  }
+
+  boolean fileDeadlineSet() {
+    return fileDeadline != null;
+  }
+
+  /** How long all the requests of one {@link HubRepo} may take; null for no limit. */
+  Duration loadDeadline() {
+    return loadDeadline;
   }
 
   @Override
@@ -318,10 +430,19 @@ public final class HubClient {
     private Duration retryBackoff = Duration.ofSeconds(1);
     private boolean symlinks = true;
     private boolean refreshRevisions;
+    private boolean allowInsecure;
+    private Duration fileDeadline;
+    private Duration loadDeadline;
+    private long minBytesPerSecond = DEFAULT_MIN_BYTES_PER_SECOND;
+    private Duration stallWindow = DEFAULT_STALL_WINDOW;
 
     private Builder() {}
 
-    /** The Hub (or mirror) base URL, http or https, e.g. {@code https://huggingface.co}. */
+    /**
+     * The Hub (or mirror) base URL, e.g. {@code https://huggingface.co}. Plain http works without
+     * a token; with a token it is refused at {@link #build()} unless the host is a loopback
+     * address or {@link #allowInsecure} is set, since the token would travel in clear text.
+     */
     public Builder endpoint(String endpoint) {
       Objects.requireNonNull(endpoint, "endpoint");
       String e = endpoint.strip();
@@ -436,7 +557,64 @@ public final class HubClient {
       return this;
     }
 
-    /** The client. */
+    /**
+     * Allow plain http where it would expose the token or the files: a token sent to a
+     * non-loopback {@code http://} endpoint, and redirects to plain http on another server
+     * (default false; also {@code HF_HUB_ALLOW_INSECURE=1} or the spec option {@code
+     * allowInsecure=true}). A redirect from https down to http is refused even so, and the token
+     * still goes to the endpoint's own origin only.
+     */
+    public Builder allowInsecure(boolean allowInsecure) {
+      this.allowInsecure = allowInsecure;
+      return this;
+    }
+
+    /**
+     * The longest one file's download may take, retries and back-off included (also {@code
+     * HF_HUB_DOWNLOAD_DEADLINE}, seconds). Null, the default, scales with the size: 10 minutes
+     * plus the size at 256 KiB/s, or an hour when the size is unknown. When it passes, the load
+     * fails with {@link HubTimeoutException}; what arrived stays in the cache for the next load.
+     */
+    public Builder fileDeadline(Duration fileDeadline) {
+      this.fileDeadline = fileDeadline == null ? null : positive(fileDeadline, "fileDeadline");
+      return this;
+    }
+
+    /**
+     * The longest all the requests of one {@link HubRepo} may take together (one {@code
+     * Reranker.load}: listing, HEAD requests, every file), counted from its first request (also
+     * {@code HF_HUB_LOAD_DEADLINE}, seconds). Null, the default: no limit beyond each file's.
+     */
+    public Builder loadDeadline(Duration loadDeadline) {
+      this.loadDeadline = loadDeadline == null ? null : positive(loadDeadline, "loadDeadline");
+      return this;
+    }
+
+    /**
+     * The stall floor: a transfer receiving fewer bytes per second than this over a whole {@link
+     * #stallWindow} is cut and resumed (a transient failure, retried up to {@link #maxRetries})
+     * (default 1024; 0 turns the check off; also {@code HF_HUB_DOWNLOAD_MIN_RATE}).
+     */
+    public Builder minBytesPerSecond(long minBytesPerSecond) {
+      if (minBytesPerSecond < 0) {
+        throw new ConfigException("minBytesPerSecond must be >= 0, got " + minBytesPerSecond);
+      }
+      this.minBytesPerSecond = minBytesPerSecond;
+      return this;
+    }
+
+    /** The window the stall floor is measured over (default 30 s; also {@code HF_HUB_DOWNLOAD_STALL_SECONDS}). */
+    public Builder stallWindow(Duration stallWindow) {
+      this.stallWindow = positive(stallWindow, "stallWindow");
+      return this;
+    }
+
+    /**
+     * The client.
+     *
+     * @throws ConfigException when a token would be sent over plain http to a non-loopback
+     *     endpoint without {@link #allowInsecure}
+     */
     public HubClient build() {
       return new HubClient(this);
     }

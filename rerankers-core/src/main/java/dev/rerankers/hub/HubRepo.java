@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * One Hub repository at one revision, as a {@link ModelSource}: files are looked up in the cache
@@ -44,6 +45,7 @@ public final class HubRepo implements ModelSource {
   private final Object lock = new Object();
   private String commit; // guarded by lock
   private Map<String, RemoteFile> listing; // guarded by lock
+  private Deadline loadDeadline; // guarded by lock; started by the first request
 
   HubRepo(HubClient client, RepoType type, String repoId, String revision) {
     this.client = client;
@@ -299,27 +301,82 @@ public final class HubRepo implements ModelSource {
                 + UrlPaths.encodeSegment(rev)
                 + "?blobs=true");
     HubErrors.Context ctx = context(null, rev);
+    Deadline deadline = loadDeadline();
+    try {
+      return parseInfo(withRetries(() -> http.getJson(uri, MAX_LISTING_BYTES, deadline), deadline), uri);
+    } catch (HttpStatusException e) {
+      throw HubErrors.status(e, ctx);
+    } catch (IOException e) {
+      if (HubErrors.isTimeout(e)) {
+        throw HubErrors.timeout(e, ctx, null);
+      }
+      throw HubErrors.io(e, ctx, cache.cacheDir().toString(), null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ModelLoadException("interrupted while resolving " + ctx.what(), e);
+    }
+  }
+
+  /** One exchange of a small answer (listing, HEAD). */
+  @FunctionalInterface
+  private interface Exchange<T> {
+    T run() throws IOException, InterruptedException;
+  }
+
+  /** Runs the exchange, retrying transient failures (see {@link HubErrors#isTransient}) within the deadline. */
+  private <T> T withRetries(Exchange<T> exchange, Deadline deadline) throws IOException, InterruptedException {
     int failures = 0;
     while (true) {
       try {
-        return parseInfo(http.getJson(uri, MAX_LISTING_BYTES), uri);
-      } catch (HttpStatusException e) {
-        if (!e.retriable() || failures >= client.maxRetries()) {
-          throw HubErrors.status(e, ctx);
-        }
-        failures++;
-        pause(e.retryAfter().orElse(backoff(failures)));
+        return exchange.run();
       } catch (IOException e) {
-        if (failures >= client.maxRetries() || isConnectFailure(e)) {
-          throw HubErrors.io(e, ctx, cache.cacheDir().toString(), false);
+        if (!HubErrors.isTransient(e) || failures >= client.maxRetries()) {
+          throw e;
         }
         failures++;
-        pause(backoff(failures));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ModelLoadException("interrupted while resolving " + ctx.what(), e);
+        Duration wait = backoff(failures);
+        if (e instanceof HttpStatusException && ((HttpStatusException) e).retryAfter().isPresent()) {
+          wait = ((HttpStatusException) e).retryAfter().get();
+          wait = wait.compareTo(Duration.ofSeconds(60)) > 0 ? Duration.ofSeconds(60) : wait;
+        }
+        LOG.log(
+            Level.DEBUG,
+            "{0}: {1}; retrying, attempt {2} of {3}",
+            repoId,
+            client.http().clean(e.getMessage(), 300),
+            String.valueOf(failures + 1),
+            String.valueOf(client.maxRetries() + 1));
+        BlobFetcher.pause(wait, deadline);
       }
     }
+  }
+
+  /** The per-load deadline, started by the first request this repository makes. */
+  private Deadline loadDeadline() {
+    synchronized (lock) {
+      if (loadDeadline == null) {
+        Duration d = client.loadDeadline();
+        loadDeadline =
+            Deadline.after(d, d == null ? null : "the per-load deadline of " + seconds(d) + " (loadDeadline, HF_HUB_LOAD_DEADLINE)");
+      }
+      return loadDeadline;
+    }
+  }
+
+  /** The deadline of one file's download: its own limit (set, or scaled by its size), within the load's. */
+  private Deadline fileDeadline(long size) {
+    Duration d = client.fileDeadline(size);
+    String origin =
+        client.fileDeadlineSet()
+            ? ""
+            : size >= 0 ? "the default for " + size + " bytes; " : "the default for a file of unknown size; ";
+    String what = "the per-file deadline of " + seconds(d) + " (" + origin + "fileDeadline, HF_HUB_DOWNLOAD_DEADLINE)";
+    return Deadline.after(d, what).min(loadDeadline());
+  }
+
+  private static String seconds(Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? (ms / 1000) + " s" : String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
   }
 
   private RepoInfo parseInfo(Object json, URI uri) {
@@ -369,7 +426,12 @@ public final class HubRepo implements ModelSource {
     }
   }
 
-  /** Downloads one file (unless its blob is already cached) and links it into the snapshot. */
+  /**
+   * Downloads one file (unless its blob is already cached), verifies it, and links it into the
+   * snapshot. Every file is verified: LFS files against their SHA-256, the others against their
+   * git blob id, from the listing or else from the resolve route's {@code X-Linked-Etag} / {@code
+   * ETag}; a file whose checksum is unknown is refused.
+   */
   @SuppressWarnings("try") // the lock is held for the block's duration, not used in it
   private Path download(RemoteFile rf, String at) {
     HubErrors.Context ctx = context(rf.path(), revision);
@@ -383,6 +445,7 @@ public final class HubRepo implements ModelSource {
                 + UrlPaths.encodeSegment(at)
                 + "/"
                 + UrlPaths.encodePath(rf.path()));
+    Path incomplete = null;
     try {
       String etag = rf.etag();
       long size = rf.expectedSize();
@@ -390,17 +453,32 @@ public final class HubRepo implements ModelSource {
       String gitSha1 = rf.lfsSha256() == null ? rf.blobId() : null;
       if (etag == null) {
         // the listing came without blob metadata: ask the resolve route's headers, as huggingface_hub does
-        Head head = head(url, rf.path());
+        Deadline headDeadline = loadDeadline();
+        Head head = withRetries(() -> head(url, rf.path(), headDeadline), headDeadline);
         etag = head.etag;
         size = size >= 0 ? size : head.size;
         sha256 = HubNames.isSha256(etag) ? etag : null;
+        gitSha1 = sha256 == null ? etag : null;
       }
       if (!HubNames.isSafeEtag(etag)) {
         throw new ModelLoadException(
-            "the Hub gave " + rf.path() + " of '" + repoId + "' an unusable ETag '" + RepoPaths.printable(etag) + "'; refusing it");
+            "the Hub gave " + rf.path() + " of '" + repoId + "' an unusable ETag '" + client.http().clean(etag, 200) + "'; refusing it");
+      }
+      if (sha256 == null && !HubNames.isCommit(gitSha1)) {
+        // the git blob id has the shape of a commit hash: 40 lowercase hex digits
+        throw new ModelLoadException(
+            "refusing "
+                + rf.path()
+                + " of '"
+                + repoId
+                + "': its ETag '"
+                + client.http().clean(etag, 200)
+                + "' is neither a git blob id (40 hex digits) nor a SHA-256, so the file cannot be verified;"
+                + " nothing was cached. A mirror must send the Hub's ETags");
       }
       Path blob = cache.blob(etag);
       Path pointer = cache.pointer(at, rf.path());
+      incomplete = cache.incomplete(etag);
       cache.tagCacheDir();
       try (CacheLock held = CacheLock.acquire(cache.lockFile(etag))) {
         if (Files.isRegularFile(pointer)) {
@@ -409,8 +487,8 @@ public final class HubRepo implements ModelSource {
         if (!Files.isRegularFile(blob)) {
           new BlobFetcher(client.http(), client.listener(), client.maxRetries(), client.retryBackoff())
               .fetch(
-                  new BlobFetcher.Target(repoId, rf.path(), url, at, size, sha256, gitSha1),
-                  cache.incomplete(etag),
+                  new BlobFetcher.Target(repoId, rf.path(), url, at, size, sha256, gitSha1, fileDeadline(size)),
+                  incomplete,
                   blob);
         }
         cache.link(blob, pointer, client.symlinks());
@@ -419,7 +497,10 @@ public final class HubRepo implements ModelSource {
     } catch (HttpStatusException e) {
       throw HubErrors.status(e, ctx);
     } catch (IOException e) {
-      throw HubErrors.io(e, ctx, cache.cacheDir().toString(), true);
+      if (HubErrors.isTimeout(e)) {
+        throw HubErrors.timeout(e, ctx, incomplete);
+      }
+      throw HubErrors.io(e, ctx, cache.cacheDir().toString(), incomplete);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ModelLoadException("interrupted while downloading " + ctx.what(), e);
@@ -436,15 +517,19 @@ public final class HubRepo implements ModelSource {
     }
   }
 
-  private Head head(URI url, String path) throws IOException, InterruptedException {
-    try (HubHttp.Response r = client.http().send("HEAD", url, Map.of("Accept-Encoding", "identity"), false)) {
+  /**
+   * The resolve route's answer to HEAD: redirects are followed (a renamed repository) except the
+   * one to the CDN that carries an LFS file's {@code X-Linked-Etag}.
+   */
+  private Head head(URI url, String path, Deadline deadline) throws IOException, InterruptedException {
+    try (HubHttp.Response r = client.http().send("HEAD", url, Map.of("Accept-Encoding", "identity"), true, deadline)) {
       String etag = HubNames.normalizeEtag(r.header("X-Linked-Etag").or(() -> r.header("ETag")).orElse(null));
       if (etag == null) {
-        throw new ModelLoadException("the Hub sent no ETag for " + path + " of '" + repoId + "'; cannot cache it");
+        throw new ModelLoadException("the Hub sent no ETag for " + path + " of '" + repoId + "'; cannot verify or cache it");
       }
-      long size = r.firstLong("X-Linked-Size").orElse(-1);
+      long size = r.longHeader("X-Linked-Size").orElse(-1);
       if (size < 0 && r.status() < 300) {
-        size = r.firstLong("Content-Length").orElse(-1);
+        size = r.longHeader("Content-Length").orElse(-1);
       }
       return new Head(etag, size);
     }
@@ -516,25 +601,13 @@ public final class HubRepo implements ModelSource {
   }
 
   private HubErrors.Context context(String file, String rev) {
-    return new HubErrors.Context(type, repoId, rev, file, client.endpoint().toString(), client.hasToken());
+    UnaryOperator<String> mask = client.offline() ? UnaryOperator.identity() : client.http()::mask;
+    return new HubErrors.Context(type, repoId, rev, file, client.endpoint().toString(), client.hasToken(), mask);
   }
 
   private Duration backoff(int failures) {
     Duration d = client.retryBackoff().multipliedBy(1L << Math.min(failures - 1, 10));
     return d.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : d;
-  }
-
-  private static void pause(Duration d) {
-    try {
-      Thread.sleep(Math.min(d.toMillis(), 60_000));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ModelLoadException("interrupted while waiting to retry", e);
-    }
-  }
-
-  private static boolean isConnectFailure(IOException e) {
-    return e instanceof java.net.ConnectException || e.getCause() instanceof java.net.ConnectException;
   }
 
   private static Long asLong(Object o) {

@@ -32,6 +32,9 @@ final class HubSources {
     if (spec.option(RerankerSpec.OFFLINE).isPresent()) {
       b.offline(spec.booleanOption(RerankerSpec.OFFLINE, false));
     }
+    if (spec.option(RerankerSpec.ALLOW_INSECURE).isPresent()) {
+      b.allowInsecure(spec.booleanOption(RerankerSpec.ALLOW_INSECURE, false));
+    }
     String revision = spec.option(RerankerSpec.REVISION).map(String::strip).orElse("main");
     return b.build().model(model, revision); // a malformed revision is a ConfigException
   }

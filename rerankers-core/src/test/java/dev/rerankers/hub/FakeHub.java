@@ -2,6 +2,8 @@ package dev.rerankers.hub;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -21,7 +23,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * A local stand-in for the Hugging Face Hub on a real socket (JDK {@link HttpServer}), serving
@@ -38,8 +42,11 @@ import java.util.regex.Pattern;
  *       EntryNotFound}, {@code GatedRepo}) and a JSON {@code {"error": ...}} body
  * </ul>
  *
- * plus fault injection (dropped connections, corrupted bytes, forced statuses, slow transfers) and
- * a log of every request.
+ * plus fault injection (dropped connections, corrupted or tampered bytes, forced statuses,
+ * redirects, slow or stalled transfers, oversized listings) and a log of every request. Served over
+ * plain http, or over https with {@link TestTls}' self-signed certificate. Paths under {@code
+ * /mirror/} serve the same routes without authentication and without the injected redirects: a
+ * stand-in for another origin (a mirror or a CDN) that redirects point to.
  */
 final class FakeHub implements AutoCloseable {
 
@@ -107,6 +114,8 @@ final class FakeHub implements AutoCloseable {
   private final Map<String, Long> dropAfterBytes = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> corruptions = new ConcurrentHashMap<>();
   private final Map<String, Integer> forcedStatus = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> forcedTimes = new ConcurrentHashMap<>();
+  private final Map<String, String> etagOverride = new ConcurrentHashMap<>();
   private final Map<String, Integer> extraBytes = new ConcurrentHashMap<>();
   private final Map<String, Long> wrongLinkedSize = new ConcurrentHashMap<>();
   private volatile long bytesPerSecond; // 0: unthrottled
@@ -114,9 +123,37 @@ final class FakeHub implements AutoCloseable {
   private volatile boolean listBlobs = true;
   private volatile String cdnBase;
   private volatile String redirectOverride;
+  private final Map<String, UnaryOperator<byte[]>> tampered = new ConcurrentHashMap<>();
+  private final List<Redirect> redirects = new CopyOnWriteArrayList<>();
+  private final Map<String, long[]> trickles = new ConcurrentHashMap<>();
+  private volatile long listingPadding;
+  private volatile boolean chunkedListing;
+  private volatile boolean closed;
+  private final boolean https;
+
+  /** An injected redirect: requests with this method (null: any) whose path contains the text answer it. */
+  private record Redirect(String method, String pathPart, int status, String targetBase) {}
+
+  static {
+    // small responses otherwise wait for delayed ACKs (~40 ms each); read once, when the JDK server starts
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
 
   FakeHub() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    this(null);
+  }
+
+  /** Over https with this server-side TLS context (see {@link TestTls#server()}), or plain http when null. */
+  FakeHub(SSLContext tls) throws IOException {
+    https = tls != null;
+    InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    if (tls != null) {
+      HttpsServer s = HttpsServer.create(at, 0);
+      s.setHttpsConfigurator(new HttpsConfigurator(tls));
+      server = s;
+    } else {
+      server = HttpServer.create(at, 0);
+    }
     server.setExecutor(Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "fake-hub");
       t.setDaemon(true);
@@ -129,7 +166,16 @@ final class FakeHub implements AutoCloseable {
 
   /** The base URL, e.g. {@code http://127.0.0.1:54321}. */
   String url() {
-    return "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort();
+    return urlAs(server.getAddress().getHostString());
+  }
+
+  /** The base URL under another host name that reaches this server, e.g. {@code https://localhost:54321}. */
+  String urlAs(String host) {
+    return (https ? "https://" : "http://") + host + ":" + server.getAddress().getPort();
+  }
+
+  int port() {
+    return server.getAddress().getPort();
   }
 
   Repo model(String id, String commit) {
@@ -179,8 +225,20 @@ final class FakeHub implements AutoCloseable {
     forcedStatus.put(pathPart, status);
   }
 
+  /** The next {@code times} requests whose path contains the text answer this status. */
+  void forceStatus(String pathPart, int status, int times) {
+    forcedTimes.put(pathPart, new AtomicInteger(times));
+    forcedStatus.put(pathPart, status);
+  }
+
   void clearForcedStatus() {
     forcedStatus.clear();
+    forcedTimes.clear();
+  }
+
+  /** The resolve route of a regular file answers with this ETag header instead of its git blob id. */
+  void etag(String file, String header) {
+    etagOverride.put(file, header);
   }
 
   /** Downloads of the file send this many bytes more than it has (with a matching Content-Length). */
@@ -216,6 +274,46 @@ final class FakeHub implements AutoCloseable {
     this.redirectOverride = location;
   }
 
+  /**
+   * The file is served with other bytes than the listing and its ETag describe (a tampering mirror
+   * or a man in the middle): GET bodies, and the sizes HEAD announces, come from {@code change}.
+   */
+  void tamper(String file, UnaryOperator<byte[]> change) {
+    tampered.put(file, change);
+  }
+
+  /**
+   * Requests with this method (null: any) whose path contains {@code pathPart} answer {@code
+   * status} with {@code Location: <targetBase>/mirror<path>[?query]}; with a null {@code
+   * targetBase}, {@code Location} is the request's own path (a redirect loop).
+   */
+  void redirect(String method, String pathPart, int status, String targetBase) {
+    redirects.add(new Redirect(method, pathPart, status, targetBase));
+  }
+
+  void clearRedirects() {
+    redirects.clear();
+  }
+
+  /** Downloads of the file send headers, then {@code chunk} bytes after every pause of {@code pauseMillis}. */
+  void trickle(String file, int chunk, long pauseMillis) {
+    trickles.put(file, new long[] {chunk, pauseMillis});
+  }
+
+  /** Downloads of the file go at full speed again. */
+  void untrickle(String file) {
+    trickles.remove(file);
+  }
+
+  /**
+   * The revision listing carries this many bytes of white space more (an oversized answer), with
+   * a Content-Length, or chunked (no length announced).
+   */
+  void padListing(long bytes, boolean chunked) {
+    this.listingPadding = bytes;
+    this.chunkedListing = chunked;
+  }
+
   /** Serves {@code /cdn/<sha256>} for another server (a CDN on another origin). */
   void serveCdn(HttpExchange ex) throws IOException {
     handle(ex);
@@ -223,6 +321,7 @@ final class FakeHub implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     server.stop(0);
   }
 
@@ -234,18 +333,33 @@ final class FakeHub implements AutoCloseable {
   private static final Pattern CDN = Pattern.compile("/cdn/([0-9a-f]{64})");
 
   private void handle(HttpExchange ex) throws IOException {
-    String rawPath = ex.getRequestURI().getRawPath();
+    String fullPath = ex.getRequestURI().getRawPath();
+    boolean mirror = fullPath.startsWith("/mirror/");
+    String rawPath = mirror ? fullPath.substring("/mirror".length()) : fullPath;
     requests.add(
         new Request(
             ex.getRequestMethod(),
-            rawPath,
+            fullPath,
             ex.getRequestURI().getRawQuery(),
             ex.getRequestHeaders().getFirst("Authorization"),
             ex.getRequestHeaders().getFirst("Range"),
             ex.getRequestHeaders().getFirst("Host")));
     try {
-      for (Map.Entry<String, Integer> f : forcedStatus.entrySet()) {
-        if (rawPath.contains(f.getKey())) {
+      if (mirror) {
+        ex.setAttribute("mirror", Boolean.TRUE);
+      }
+      for (Redirect r : mirror ? List.<Redirect>of() : redirects) {
+        if ((r.method() == null || r.method().equals(ex.getRequestMethod())) && rawPath.contains(r.pathPart())) {
+          String query = ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery();
+          String location = r.targetBase() == null ? rawPath + query : r.targetBase() + "/mirror" + rawPath + query;
+          ex.getResponseHeaders().set("Location", location);
+          ex.sendResponseHeaders(r.status(), -1);
+          return;
+        }
+      }
+      for (Map.Entry<String, Integer> f : mirror ? Map.<String, Integer>of().entrySet() : forcedStatus.entrySet()) {
+        AtomicInteger times = forcedTimes.get(f.getKey());
+        if (rawPath.contains(f.getKey()) && (times == null || times.getAndDecrement() > 0)) {
           error(ex, f.getValue(), null, "forced failure", null);
           return;
         }
@@ -301,8 +415,15 @@ final class FakeHub implements AutoCloseable {
     json.append("]}");
     byte[] body = json.toString().getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-    ex.sendResponseHeaders(200, body.length);
-    ex.getResponseBody().write(body);
+    long padding = listingPadding;
+    ex.sendResponseHeaders(200, chunkedListing ? 0 : body.length + padding);
+    OutputStream out = ex.getResponseBody();
+    byte[] spaces = new byte[1 << 16];
+    java.util.Arrays.fill(spaces, (byte) ' ');
+    for (long sent = 0; sent < padding; sent += spaces.length) {
+      out.write(spaces, 0, (int) Math.min(spaces.length, padding - sent));
+    }
+    out.write(body);
   }
 
   /** {@code /api/{type}/{repo}/tree/{rev}[/{path}]?recursive=true}, the route huggingface_hub's snapshot_download lists with. */
@@ -366,15 +487,15 @@ final class FakeHub implements AutoCloseable {
       String sha = repo.sha256(path);
       ex.getResponseHeaders().set("ETag", "\"" + repo.blobId(path) + "\"");
       ex.getResponseHeaders().set("X-Linked-Etag", "\"" + sha + "\"");
-      ex.getResponseHeaders().set("X-Linked-Size", String.valueOf(wrongLinkedSize.getOrDefault(path, (long) content.length)));
+      ex.getResponseHeaders().set("X-Linked-Size", String.valueOf(wrongLinkedSize.getOrDefault(path, (long) served(path, content).length)));
       String location = redirectOverride != null ? redirectOverride : cdnBase + "/cdn/" + sha + "?X-Amz-Signature=abc123&file=" + path.replace('/', '_');
       ex.getResponseHeaders().set("Location", location);
       ex.sendResponseHeaders(302, -1);
       return;
     }
-    ex.getResponseHeaders().set("ETag", "\"" + repo.blobId(path) + "\"");
+    ex.getResponseHeaders().set("ETag", etagOverride.getOrDefault(path, "\"" + repo.blobId(path) + "\""));
     if (ex.getRequestMethod().equals("HEAD")) {
-      ex.getResponseHeaders().set("Content-Length", String.valueOf(content.length));
+      ex.getResponseHeaders().set("Content-Length", String.valueOf(served(path, content).length));
       ex.sendResponseHeaders(200, -1);
       return;
     }
@@ -393,8 +514,13 @@ final class FakeHub implements AutoCloseable {
     error(ex, 404, null, "no such object", null);
   }
 
+  private byte[] served(String path, byte[] content) {
+    UnaryOperator<byte[]> change = tampered.get(path);
+    return change == null ? content : change.apply(content.clone());
+  }
+
   private void serve(HttpExchange ex, String path, byte[] content) throws IOException {
-    byte[] data = content;
+    byte[] data = served(path, content);
     Integer extra = extraBytes.get(path);
     if (extra != null) {
       data = java.util.Arrays.copyOf(content, content.length + extra);
@@ -433,7 +559,17 @@ final class FakeHub implements AutoCloseable {
     }
     int pos = start;
     int chunk = 8192;
+    long[] trickle = trickles.get(path);
+    if (trickle != null) {
+      chunk = (int) trickle[0];
+    }
     while (pos < data.length) {
+      if (trickle != null) {
+        out.flush();
+        if (!pause(trickle[1])) {
+          return;
+        }
+      }
       int n = Math.min(chunk, data.length - pos);
       if (pos - start + n > cutAt) {
         n = (int) (cutAt - (pos - start));
@@ -456,7 +592,24 @@ final class FakeHub implements AutoCloseable {
     }
   }
 
+  /** Sleeps unless the server closes first; false when it closed. */
+  private boolean pause(long millis) {
+    long end = System.nanoTime() + millis * 1_000_000;
+    try {
+      while (!closed && System.nanoTime() < end) {
+        Thread.sleep(Math.min(20, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    return !closed;
+  }
+
   private boolean authorized(HttpExchange ex, Repo repo) throws IOException {
+    if (repo != null && ex.getAttribute("mirror") != null) {
+      return true;
+    }
     String auth = ex.getRequestHeaders().getFirst("Authorization");
     if (repo == null || (repo.token != null && !("Bearer " + repo.token).equals(auth))) {
       // like the Hub: unknown and private repos look the same without a valid token;
