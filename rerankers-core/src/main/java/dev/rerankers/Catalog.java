@@ -1,5 +1,6 @@
 package dev.rerankers;
 
+import dev.rerankers.spi.Option;
 import dev.rerankers.spi.RerankerProvider;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -53,6 +54,20 @@ public final class Catalog {
   /** The providers registered on the context class loader, as {@link Reranker#load} sees them. */
   public static List<RerankerProvider> installedProviders() {
     return Loader.providers();
+  }
+
+  /**
+   * The options a model type accepts, as its backend declares them (the common ones included, with
+   * the backend's defaults), for tools such as {@code rerankers models --options TYPE}.
+   *
+   * @throws BackendNotFoundException when no provider on the classpath serves the type
+   */
+  public static List<Option<?>> options(String type) {
+    RerankerProvider provider = ProviderRegistry.current().find(type);
+    if (provider == null) {
+      throw new BackendNotFoundException(type, BackendCatalog.missingBackendMessage(type, type));
+    }
+    return Loader.declarations(provider, type);
   }
 
   /** This library's version. */

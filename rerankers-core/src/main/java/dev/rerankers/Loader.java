@@ -3,12 +3,14 @@ package dev.rerankers;
 import dev.rerankers.spi.RerankerProvider;
 import dev.rerankers.spi.Scorer;
 import java.lang.System.Logger.Level;
+import dev.rerankers.spi.CommonOptions;
+import dev.rerankers.spi.Option;
+import dev.rerankers.spi.OptionValues;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -21,16 +23,16 @@ final class Loader {
   static RerankerSpec resolve(Reranker.Builder b) {
     String lang = b.options().getOrDefault(RerankerSpec.LANG, "en");
     String explicit = b.type();
-    List<RerankerProvider> providers = providers();
-    if (explicit != null && !BackendCatalog.TYPES.containsKey(explicit) && find(providers, explicit) == null) {
+    ProviderRegistry registry = ProviderRegistry.current();
+    if (explicit != null && !registry.knownTypes().contains(explicit)) {
       throw new ConfigException(
           "unknown model type '"
               + explicit
               + "'; known types: "
-              + String.join(", ", new TreeSet<>(knownTypes(providers))));
+              + String.join(", ", new TreeSet<>(registry.knownTypes())));
     }
     TypeInference.Decision d = TypeInference.infer(b.model(), lang, explicit);
-    RerankerProvider provider = find(providers, d.type());
+    RerankerProvider provider = registry.find(d.type());
     String backend =
         provider != null
             ? provider.name()
@@ -52,29 +54,17 @@ final class Loader {
   }
 
   static Reranker load(RerankerSpec spec) {
-    RerankerProvider provider = find(providers(), spec.type());
+    RerankerProvider provider = ProviderRegistry.current().find(spec.type());
     if (provider == null) {
       throw new BackendNotFoundException(
           spec.type(), BackendCatalog.missingBackendMessage(spec.type(), spec.model()));
     }
-    Set<String> allowed = new LinkedHashSet<>(RerankerSpec.COMMON_OPTIONS);
-    allowed.addAll(provider.optionKeys(spec.type()));
-    for (String key : spec.options().keySet()) {
-      if (!allowed.contains(key)) {
-        throw new ConfigException(
-            "unknown option '"
-                + key
-                + "' for type "
-                + spec.type()
-                + " (backend "
-                + provider.name()
-                + "); allowed: "
-                + String.join(", ", new TreeSet<>(allowed)));
-      }
-    }
+    OptionValues values = OptionValues.parse(
+        declarations(provider, spec.type()), spec.options(),
+        "type " + spec.type() + " (backend " + provider.name() + ")");
     Scorer scorer;
     try {
-      scorer = provider.create(spec);
+      scorer = provider.create(spec, values);
     } catch (RuntimeException e) {
       RuntimeException scrubbed = withoutCredentials(e, spec);
       if (scrubbed != null) {
@@ -124,56 +114,25 @@ final class Loader {
         : new ModelLoadException(message);
   }
 
+  /** The options a type accepts: the common ones, refined and extended by its provider. */
+  static List<Option<?>> declarations(RerankerProvider provider, String type) {
+    Map<String, Option<?>> byKey = new LinkedHashMap<>();
+    for (Option<?> o : CommonOptions.ALL) {
+      byKey.put(o.key(), o);
+    }
+    for (Option<?> o : provider.options(type)) {
+      byKey.put(o.key(), o);
+    }
+    return List.copyOf(byKey.values());
+  }
+
   /** Every type a spec may name: the built-in ones and those registered providers add. */
   static Set<String> knownTypes() {
-    return knownTypes(providers());
+    return ProviderRegistry.current().knownTypes();
   }
 
-  private static Set<String> knownTypes(List<RerankerProvider> providers) {
-    Set<String> types = new HashSet<>(BackendCatalog.TYPES.keySet());
-    for (RerankerProvider p : providers) {
-      types.addAll(p.modelTypes());
-    }
-    return types;
-  }
-
-  /** The provider serving a type: the highest priority; a tie between two is an error. */
-  private static RerankerProvider find(List<RerankerProvider> providers, String type) {
-    RerankerProvider best = null;
-    for (RerankerProvider p : providers) {
-      if (!p.modelTypes().contains(type)) {
-        continue;
-      }
-      if (best == null || p.priority() > best.priority()) {
-        best = p;
-      } else if (p.priority() == best.priority()) {
-        throw new ConfigException(
-            "two providers serve model type '"
-                + type
-                + "' with the same priority: "
-                + best.getClass().getName()
-                + " and "
-                + p.getClass().getName()
-                + "; remove one from the classpath or give one a higher priority()");
-      }
-    }
-    return best;
-  }
-
-  /** The registered providers, found with ServiceLoader on the context class loader. */
+  /** The registered providers, as loads see them. */
   static List<RerankerProvider> providers() {
-    ClassLoader cl = Thread.currentThread().getContextClassLoader();
-    if (cl == null) {
-      cl = Loader.class.getClassLoader();
-    }
-    List<RerankerProvider> out = new ArrayList<>();
-    try {
-      for (RerankerProvider p : ServiceLoader.load(RerankerProvider.class, cl)) {
-        out.add(p);
-      }
-    } catch (ServiceConfigurationError e) {
-      throw new ConfigException("a rerankers backend on the classpath failed to start: " + e.getMessage(), e);
-    }
-    return out;
+    return ProviderRegistry.current().providers();
   }
 }

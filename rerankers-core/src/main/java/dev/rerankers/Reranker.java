@@ -46,6 +46,25 @@ public interface Reranker extends AutoCloseable {
    */
   RankedResults rankDocuments(String query, List<Document> documents);
 
+  /**
+   * Ranks several queries, each with its own documents, in one call: one result per request, in
+   * order, each exactly as {@link #rankDocuments} would give it. Pointwise local backends
+   * (cross-encoder, T5, ONNX, LLM rankers) share forward passes between the queries, so many small
+   * requests cost about what one large one does; other backends rank them one by one.
+   *
+   * @throws IllegalArgumentException as {@link #rankDocuments}, naming the request's position
+   */
+  default List<RankedResults> rankAll(List<RankRequest> requests) {
+    if (requests == null) {
+      throw new IllegalArgumentException("requests is null");
+    }
+    List<RankedResults> out = new ArrayList<>(requests.size());
+    for (RankRequest r : requests) {
+      out.add(rankDocuments(r.query(), r.documents()));
+    }
+    return out;
+  }
+
   /** Ranks texts for a query; ids are 0..n-1 in input order. */
   default RankedResults rank(String query, List<String> texts) {
     if (texts == null) {

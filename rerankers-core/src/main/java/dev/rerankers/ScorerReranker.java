@@ -1,5 +1,6 @@
 package dev.rerankers;
 
+import dev.rerankers.spi.QueryDocuments;
 import dev.rerankers.spi.Scorer;
 import dev.rerankers.spi.Scores;
 import java.time.Duration;
@@ -47,6 +48,56 @@ final class ScorerReranker implements Reranker {
       throw new InferenceException(info.label() + " failed to score " + docs.size() + " documents: " + e, e);
     }
     return assemble(query, docs, scores, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  @Override
+  public List<RankedResults> rankAll(List<RankRequest> requests) {
+    if (requests == null) {
+      throw new IllegalArgumentException("requests is null");
+    }
+    List<QueryDocuments> batch = new ArrayList<>(requests.size());
+    List<Integer> positions = new ArrayList<>(requests.size());
+    RankedResults[] out = new RankedResults[requests.size()];
+    for (int i = 0; i < requests.size(); i++) {
+      RankRequest r = requests.get(i);
+      if (r == null) {
+        throw new IllegalArgumentException("requests[" + i + "] is null");
+      }
+      List<Document> docs;
+      try {
+        docs = prepare(r.query(), r.documents());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("requests[" + i + "]: " + e.getMessage(), e);
+      }
+      if (docs.isEmpty()) {
+        out[i] = new RankedResults(r.query(), List.of(), true, Usage.NONE, info.label(), Duration.ZERO);
+      } else {
+        batch.add(new QueryDocuments(r.query(), docs));
+        positions.add(i);
+      }
+    }
+    if (!batch.isEmpty()) {
+      long start = System.nanoTime();
+      List<Scores> scores;
+      try {
+        scores = scorer.scoreAll(batch);
+      } catch (RerankerException | IllegalArgumentException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new InferenceException(info.label() + " failed to score " + batch.size() + " queries: " + e, e);
+      }
+      if (scores == null || scores.size() != batch.size()) {
+        throw new InferenceException(info.label() + " returned " + (scores == null ? "nothing" : scores.size()
+            + " answers") + " for " + batch.size() + " queries");
+      }
+      // one call served every query: each result reports the call's elapsed time
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+      for (int k = 0; k < batch.size(); k++) {
+        QueryDocuments q = batch.get(k);
+        out[positions.get(k)] = assemble(q.query(), q.documents(), scores.get(k), elapsed);
+      }
+    }
+    return List.of(out);
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.rerankers;
 
-import java.net.URI;
-import java.net.URISyntaxException;
+import dev.rerankers.spi.CommonOptions;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -9,7 +8,6 @@ import java.util.regex.Pattern;
 final class SpecOptions {
   private static final Pattern TYPE = Pattern.compile("[a-z0-9][a-z0-9.\\-]*");
   private static final Pattern KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_.\\-]*");
-  private static final Pattern DEVICE = Pattern.compile("cpu|gpu|gpu:\\d+|auto");
 
   private SpecOptions() {}
 
@@ -47,10 +45,7 @@ final class SpecOptions {
   }
 
   static String checkLang(String lang) {
-    if (lang == null || lang.isBlank()) {
-      throw new ConfigException("lang must be a language code such as 'en', got '" + lang + "'");
-    }
-    return lang.strip().toLowerCase(Locale.ROOT);
+    return CommonOptions.LANG.parse(lang);
   }
 
   static String checkNotBlank(String key, String value) {
@@ -61,42 +56,15 @@ final class SpecOptions {
   }
 
   static String checkUrl(String url) {
-    checkNotBlank(RerankerSpec.URL, url);
-    try {
-      URI uri = new URI(url.strip());
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-        throw new ConfigException("url must be an http(s) URL with a host, got '" + Credentials.maskUrl(url) + "'");
-      }
-      return url.strip();
-    } catch (URISyntaxException e) {
-      throw new ConfigException("url '" + Credentials.maskUrl(url) + "' is not a valid URL: " + e.getReason());
-    }
+    return CommonOptions.URL.parse(url);
   }
 
   static String checkDevice(String device) {
-    String d = checkNotBlank(RerankerSpec.DEVICE, device).toLowerCase(Locale.ROOT);
-    if (d.equals("cuda")) {
-      d = "gpu";
-    } else if (d.startsWith("cuda:")) {
-      d = "gpu:" + d.substring(5);
-    }
-    if (!DEVICE.matcher(d).matches()) {
-      throw new ConfigException("device must be cpu, gpu, gpu:N (or cuda, cuda:N) or auto, got '" + device + "'");
-    }
-    return d;
+    return CommonOptions.DEVICE.parse(device);
   }
 
   static String checkDtype(String dtype) {
-    String d = checkNotBlank(RerankerSpec.DTYPE, dtype).toLowerCase(Locale.ROOT);
-    return switch (d) {
-      case "fp32", "float32", "float" -> "fp32";
-      case "fp16", "float16", "half" -> "fp16";
-      case "bf16", "bfloat16" -> "bf16";
-      case "auto" -> "auto";
-      default -> throw new ConfigException(
-          "dtype must be fp32, fp16, bf16 or auto (or float32, float16, bfloat16), got '" + dtype + "'");
-    };
+    return CommonOptions.DTYPE.parse(dtype);
   }
 
   static int checkPositive(String key, int value) {

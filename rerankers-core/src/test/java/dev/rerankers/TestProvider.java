@@ -1,5 +1,7 @@
 package dev.rerankers;
 
+import dev.rerankers.spi.Option;
+import dev.rerankers.spi.OptionValues;
 import dev.rerankers.spi.RerankerProvider;
 import dev.rerankers.spi.Scorer;
 import dev.rerankers.spi.Scores;
@@ -29,14 +31,17 @@ public class TestProvider implements RerankerProvider {
     return Set.of("test-overlap", "test-order", "test-failing");
   }
 
+  /** Added to every overlap score. */
+  static final Option<Double> BONUS = Option.number("bonus", "added to every score").defaultValue(0.0);
+
   @Override
-  public Set<String> optionKeys(String modelType) {
-    return Set.of("bonus");
+  public List<Option<?>> options(String modelType) {
+    return List.of(BONUS);
   }
 
   @Override
-  public Scorer create(RerankerSpec spec) {
-    double bonus = spec.doubleOption("bonus", 0);
+  public Scorer create(RerankerSpec spec, OptionValues options) {
+    double bonus = options.get(BONUS);
     return new Scorer() {
       @Override
       public Scores score(String query, List<Document> documents) {

@@ -1,6 +1,8 @@
 package dev.rerankers.spi;
 
 import dev.rerankers.RerankerSpec;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -8,8 +10,14 @@ import java.util.Set;
  * lists its implementation in {@code META-INF/services/dev.rerankers.spi.RerankerProvider}.
  * Third parties add their own model types the same way.
  *
- * <p>Implementations need a public no-argument constructor and must be cheap to construct: the
- * facade instantiates every provider on each {@code load}. Heavy work belongs in {@link #create}.
+ * <p>A load goes: core parses the config string, infers the type, finds the provider serving it,
+ * parses and checks every option against {@link CommonOptions#ALL} plus the provider's {@link
+ * #options(String)}, then calls {@link #create(RerankerSpec, OptionValues)} with the typed values.
+ * A backend never parses or validates option strings itself.
+ *
+ * <p>Implementations need a public no-argument constructor, must be cheap to construct and
+ * stateless: core creates each provider once per class loader and shares it. Heavy work belongs in
+ * {@link #create}.
  */
 public interface RerankerProvider {
 
@@ -20,9 +28,25 @@ public interface RerankerProvider {
   Set<String> modelTypes();
 
   /**
-   * Backend-specific option keys accepted for a type (beyond the common ones of {@link
-   * RerankerSpec#COMMON_OPTIONS}). Any other key is rejected before {@link #create} is called.
+   * The options a type accepts beyond {@link CommonOptions#ALL}, and the common ones this backend
+   * refines (a declaration whose key is a common option's replaces it, e.g. {@code
+   * CommonOptions.BATCH_SIZE.defaultValue(32)}). Any other key is rejected before {@link #create}
+   * is called.
    */
+  default List<Option<?>> options(String modelType) {
+    List<Option<?>> out = new ArrayList<>();
+    for (String key : optionKeys(modelType)) {
+      out.add(Option.text(key, "backend option"));
+    }
+    return out;
+  }
+
+  /**
+   * Backend-specific option keys, for providers written before {@link #options(String)}.
+   *
+   * @deprecated declare {@link Option}s in {@link #options(String)} instead
+   */
+  @Deprecated
   default Set<String> optionKeys(String modelType) {
     return Set.of();
   }
@@ -36,10 +60,25 @@ public interface RerankerProvider {
   }
 
   /**
-   * Loads a scorer for a resolved spec. Called only with a type from {@link #modelTypes()} and
-   * options that passed validation.
+   * Loads a scorer for a resolved spec with its checked options. Called only with a type from
+   * {@link #modelTypes()}.
    *
+   * @param spec which model and type (its raw {@link RerankerSpec#options()} are for display only)
+   * @param options every declared option, parsed, checked and with defaults filled
    * @throws dev.rerankers.RerankerException (or a subclass) when loading fails
    */
-  Scorer create(RerankerSpec spec);
+  default Scorer create(RerankerSpec spec, OptionValues options) {
+    return create(spec);
+  }
+
+  /**
+   * Loads a scorer from the spec's raw options, for providers written before {@link
+   * #create(RerankerSpec, OptionValues)}.
+   *
+   * @deprecated implement {@link #create(RerankerSpec, OptionValues)}
+   */
+  @Deprecated
+  default Scorer create(RerankerSpec spec) {
+    throw new UnsupportedOperationException(name() + " implements neither create method");
+  }
 }

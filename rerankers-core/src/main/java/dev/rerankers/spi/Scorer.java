@@ -2,6 +2,7 @@ package dev.rerankers.spi;
 
 import dev.rerankers.Document;
 import dev.rerankers.RerankerInfo;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -27,6 +28,20 @@ public interface Scorer extends AutoCloseable {
   default CompletableFuture<Scores> scoreAsync(
       String query, List<Document> documents, Executor executor) {
     return CompletableFuture.supplyAsync(() -> score(query, documents), executor);
+  }
+
+  /**
+   * Scores several queries, each with its own documents, in one call: one {@link Scores} per
+   * query, in order. The default scores them one by one; pointwise backends (one forward pass per
+   * (query, document) pair) override it so pairs of different queries share batches, which is
+   * what a server batching concurrent requests, or a Spark partition, needs.
+   */
+  default List<Scores> scoreAll(List<QueryDocuments> queries) {
+    List<Scores> out = new ArrayList<>(queries.size());
+    for (QueryDocuments q : queries) {
+      out.add(score(q.query(), q.documents()));
+    }
+    return out;
   }
 
   /** What was loaded. */

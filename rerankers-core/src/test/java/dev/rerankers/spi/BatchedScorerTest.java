@@ -1,0 +1,91 @@
+package dev.rerankers.spi;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rerankers.Document;
+import dev.rerankers.InferenceException;
+import dev.rerankers.RerankerInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class BatchedScorerTest {
+  /** A pair is "query|text"; its length is the text's length; its score is query length * 1000 + text length. */
+  static final class LengthScorer extends BatchedScorer<String> {
+    final List<List<String>> batches = new ArrayList<>();
+    final AtomicInteger closed = new AtomicInteger();
+    boolean fail;
+
+    LengthScorer(int batchSize) {
+      super(new RerankerInfo("test", "m", "test", null, null, null), batchSize);
+    }
+
+    @Override
+    protected List<String> encode(String query, List<Document> documents) {
+      return documents.stream().map(d -> query + "|" + d.text()).toList();
+    }
+
+    @Override
+    protected int length(String pair) {
+      return pair.length() - pair.indexOf('|') - 1;
+    }
+
+    @Override
+    protected synchronized double[] scoreBatch(List<String> batch) {
+      if (fail) {
+        throw new IllegalStateException("native out of memory");
+      }
+      batches.add(batch);
+      return batch.stream().mapToDouble(p -> p.indexOf('|') * 1000 + length(p)).toArray();
+    }
+
+    @Override
+    public void close() {
+      super.close();
+      closed.incrementAndGet();
+    }
+  }
+
+  private static List<Document> docs(String... texts) {
+    List<Document> out = new ArrayList<>();
+    for (int i = 0; i < texts.length; i++) {
+      out.add(Document.of(texts[i]).withId(i));
+    }
+    return out;
+  }
+
+  @Test
+  void scoresComeBackInInputOrderPerQueryWhileBatchesMixQueries() {
+    LengthScorer s = new LengthScorer(2);
+    List<Scores> out = s.scoreAll(List.of(
+        new QueryDocuments("q", docs("aa", "a", "aaaa")),
+        new QueryDocuments("qqq", docs("aaa", "aaaaa"))));
+    assertArrayEquals(new double[] {1002, 1001, 1004}, out.get(0).values());
+    assertArrayEquals(new double[] {3003, 3005}, out.get(1).values());
+    // longest first across both queries: [5,4] [3,2] [1]
+    assertEquals(List.of(List.of("qqq|aaaaa", "q|aaaa"), List.of("qqq|aaa", "q|aa"), List.of("q|a")), s.batches);
+    assertArrayEquals(new double[] {1002, 1001, 1004}, s.score("q", docs("aa", "a", "aaaa")).values());
+  }
+
+  @Test
+  void engineFailuresAreWrappedOnceWithContext() {
+    LengthScorer s = new LengthScorer(8);
+    s.fail = true;
+    InferenceException e = assertThrows(InferenceException.class, () -> s.score("q", docs("abc", "a")));
+    assertEquals("test:m failed on a batch of 2 inputs of up to 3 tokens: native out of memory", e.getMessage());
+    assertTrue(e.getCause() instanceof IllegalStateException);
+  }
+
+  @Test
+  void closedScorerRefusesCalls() {
+    LengthScorer s = new LengthScorer(8);
+    s.close();
+    s.close();
+    assertThrows(IllegalStateException.class, () -> s.score("q", docs("a")));
+    assertEquals(2, s.closed.get());
+  }
+}
