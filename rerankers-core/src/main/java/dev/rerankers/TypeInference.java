@@ -242,7 +242,7 @@ final class TypeInference {
       return List.of();
     }
     try {
-      Object json = dev.rerankers.internal.Json.parse(Files.readString(config));
+      Object json = dev.rerankers.json.Json.parse(Files.readString(config));
       if (json instanceof Map<?, ?> m && m.get("architectures") instanceof List<?> list) {
         List<String> out = new ArrayList<>();
         for (Object o : list) {

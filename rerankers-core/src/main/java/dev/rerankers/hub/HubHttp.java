@@ -1,7 +1,7 @@
 package dev.rerankers.hub;
 
 import dev.rerankers.ModelLoadException;
-import dev.rerankers.internal.Json;
+import dev.rerankers.json.Json;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;

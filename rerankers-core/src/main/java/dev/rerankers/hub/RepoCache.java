@@ -1,6 +1,6 @@
 package dev.rerankers.hub;
 
-import dev.rerankers.internal.Json;
+import dev.rerankers.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;

@@ -653,7 +653,7 @@ final class FakeHub implements AutoCloseable {
   }
 
   static String quote(String s) {
-    return dev.rerankers.internal.Json.quote(s);
+    return dev.rerankers.json.Json.quote(s);
   }
 
   static String hex(String algorithm, byte[] data) {

@@ -2,7 +2,7 @@ package dev.rerankers.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rerankers.internal.Json;
+import dev.rerankers.json.Json;
 import dev.rerankers.testing.SharedData;
 import java.io.IOException;
 import java.io.InputStream;

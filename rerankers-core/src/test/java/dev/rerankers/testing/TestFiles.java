@@ -1,6 +1,6 @@
 package dev.rerankers.testing;
 
-import dev.rerankers.internal.Json;
+import dev.rerankers.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;

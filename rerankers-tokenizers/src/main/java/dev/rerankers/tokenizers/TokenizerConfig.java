@@ -1,7 +1,7 @@
 package dev.rerankers.tokenizers;
 
 import dev.rerankers.ModelLoadException;
-import dev.rerankers.internal.JsonFile;
+import dev.rerankers.json.JsonFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;

@@ -2,7 +2,7 @@ package dev.rerankers.tokenizers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rerankers.internal.Json;
+import dev.rerankers.json.Json;
 import dev.rerankers.testing.ChildJvm;
 import dev.rerankers.tokenizers.internal.JsonWriter;
 import java.io.IOException;

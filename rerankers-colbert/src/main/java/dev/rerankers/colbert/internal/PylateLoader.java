@@ -6,7 +6,7 @@ import dev.rerankers.ModelLoadException;
 import dev.rerankers.RerankerSpec;
 import dev.rerankers.colbert.ColbertProvider;
 import dev.rerankers.hub.ModelSource;
-import dev.rerankers.internal.Json;
+import dev.rerankers.json.Json;
 import dev.rerankers.tokenizers.HfTokenizer;
 import dev.rerankers.transformers.models.ConfigJson;
 import dev.rerankers.transformers.models.Encoder;

@@ -4,7 +4,7 @@ import dev.rerankers.Document;
 import dev.rerankers.Reranker;
 import dev.rerankers.colbert.ColbertProvider;
 import dev.rerankers.colbert.internal.LateInteractionScorer;
-import dev.rerankers.internal.Json;
+import dev.rerankers.json.Json;
 import dev.rerankers.testing.SharedData;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package dev.rerankers.flashrank.internal;
 
+import dev.rerankers.numeric.HalfFloats;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
@@ -191,7 +192,7 @@ public final class OnnxModel implements AutoCloseable {
       ByteBuffer bb = a.toByteBuffer().order(ByteOrder.nativeOrder());
       float[] f = new float[bb.remaining() / 2];
       for (int i = 0; i < f.length; i++) {
-        f[i] = Half.toFloat(bb.getShort());
+        f[i] = HalfFloats.fp16ToFloat(bb.getShort());
       }
       return f;
     }

@@ -2,7 +2,7 @@ package dev.rerankers.flashrank.internal;
 
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.hub.ModelSource;
-import dev.rerankers.internal.Json;
+import dev.rerankers.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.rerankers.flashrank.bench;
 
 import dev.rerankers.Reranker;
-import dev.rerankers.internal.Json;
+import dev.rerankers.json.Json;
 import dev.rerankers.testing.SharedData;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.rerankers.flashrank.internal;
 
+import dev.rerankers.numeric.HalfFloats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -111,10 +112,10 @@ class UnitsTest {
 
   @Test
   void half_precision_converts_exactly() {
-    assertThat(Half.toFloat((short) 0x3c00)).isEqualTo(1.0f);
-    assertThat(Half.toFloat((short) 0xc000)).isEqualTo(-2.0f);
-    assertThat(Half.toFloat((short) 0x0001)).isEqualTo((float) Math.pow(2, -24));
-    assertThat(Half.toFloat((short) 0x7c00)).isEqualTo(Float.POSITIVE_INFINITY);
+    assertThat(HalfFloats.fp16ToFloat((short) 0x3c00)).isEqualTo(1.0f);
+    assertThat(HalfFloats.fp16ToFloat((short) 0xc000)).isEqualTo(-2.0f);
+    assertThat(HalfFloats.fp16ToFloat((short) 0x0001)).isEqualTo((float) Math.pow(2, -24));
+    assertThat(HalfFloats.fp16ToFloat((short) 0x7c00)).isEqualTo(Float.POSITIVE_INFINITY);
   }
 
   private static org.assertj.core.data.Offset<Double> within() {

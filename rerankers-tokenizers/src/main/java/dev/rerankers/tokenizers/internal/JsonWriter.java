@@ -1,6 +1,6 @@
 package dev.rerankers.tokenizers.internal;
 
-import dev.rerankers.internal.Json;
+import dev.rerankers.json.Json;
 import java.util.List;
 import java.util.Map;
 

@@ -1,7 +1,7 @@
 package dev.rerankers.tokenizers.internal;
 
 import dev.rerankers.ModelLoadException;
-import dev.rerankers.internal.JsonFile;
+import dev.rerankers.json.JsonFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -451,6 +451,6 @@ public final class TokenizerJsonCheck {
   }
 
   static String quote(String s) {
-    return dev.rerankers.internal.Json.quote(s.length() > 60 ? s.substring(0, 60) + "…" : s);
+    return dev.rerankers.json.Json.quote(s.length() > 60 ? s.substring(0, 60) + "…" : s);
   }
 }

@@ -1,8 +1,8 @@
 package dev.rerankers.transformers.internal;
 
 import dev.rerankers.CheckpointException;
-import dev.rerankers.internal.Json;
-import dev.rerankers.internal.JsonFile;
+import dev.rerankers.json.Json;
+import dev.rerankers.json.JsonFile;
 import dev.rerankers.transformers.nn.TensorInfo;
 import dev.rerankers.transformers.nn.TensorType;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.rerankers.transformers.models;
 
 import dev.rerankers.ConfigException;
 import dev.rerankers.ModelLoadException;
-import dev.rerankers.internal.JsonFile;
+import dev.rerankers.json.JsonFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.rerankers.transformers.models;
 
 import dev.rerankers.ConfigException;
 import dev.rerankers.ModelLoadException;
-import dev.rerankers.internal.Json;
+import dev.rerankers.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

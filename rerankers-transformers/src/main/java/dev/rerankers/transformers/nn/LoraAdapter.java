@@ -5,7 +5,7 @@ import dev.rerankers.CheckpointException;
 import dev.rerankers.ConfigException;
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.hub.ModelSource;
-import dev.rerankers.internal.Json;
+import dev.rerankers.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.rerankers.transformers.nn;
 
+import dev.rerankers.numeric.HalfFloats;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -7,7 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.rerankers.CheckpointException;
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.hub.ModelSource;
-import dev.rerankers.internal.Json;
+import dev.rerankers.json.Json;
 import dev.rerankers.transformers.internal.Safetensors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -327,36 +328,17 @@ public final class Weights implements AutoCloseable {
       }
       case BF16 -> {
         for (int i = 0; i < n; i++) {
-          f.put(i, Float.intBitsToFloat((src.getShort(2 * i) & 0xffff) << 16));
+          f.put(i, HalfFloats.bf16ToFloat(src.getShort(2 * i)));
         }
       }
       case F16 -> {
         for (int i = 0; i < n; i++) {
-          f.put(i, halfToFloat(src.getShort(2 * i)));
+          f.put(i, HalfFloats.fp16ToFloat(src.getShort(2 * i)));
         }
       }
       default -> throw new IllegalArgumentException(t.type().toString());
     }
     return out;
-  }
-
-  /** IEEE 754 binary16 to binary32, subnormals, infinities and NaN included. */
-  static float halfToFloat(short h) {
-    int bits = h & 0xffff;
-    int sign = (bits & 0x8000) << 16;
-    int exp = (bits >>> 10) & 0x1f;
-    int mant = bits & 0x3ff;
-    if (exp == 0x1f) {
-      return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
-    }
-    if (exp == 0) {
-      if (mant == 0) {
-        return Float.intBitsToFloat(sign);
-      }
-      float v = mant * 0x1p-24f;
-      return sign != 0 ? -v : v;
-    }
-    return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
   }
 
   private static void putAll(Map<String, TensorInfo> all, Map<String, TensorInfo> more) {

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.rerankers.Reranker;
 import dev.rerankers.hub.ModelSource;
-import dev.rerankers.internal.Json;
+import dev.rerankers.json.Json;
 import dev.rerankers.testing.SharedData;
 import dev.rerankers.tokenizers.Encoding;
 import dev.rerankers.tokenizers.HfTokenizer;

@@ -1,6 +1,6 @@
 package dev.rerankers.transformers.fuzz;
 
-import dev.rerankers.internal.Json;
+import dev.rerankers.json.Json;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rerankers.ConfigException;
-import dev.rerankers.internal.Json;
+import dev.rerankers.json.Json;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package dev.rerankers.transformers.testing;
 
-import dev.rerankers.internal.Json;
+import dev.rerankers.json.Json;
 import dev.rerankers.testing.TestFiles;
 import java.io.IOException;
 import java.io.OutputStream;

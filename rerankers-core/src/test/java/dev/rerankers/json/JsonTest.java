@@ -1,4 +1,4 @@
-package dev.rerankers.internal;
+package dev.rerankers.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.rerankers.internal;
+package dev.rerankers.json;
 
 import dev.rerankers.ModelLoadException;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.rerankers.internal;
+package dev.rerankers.json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
