@@ -95,7 +95,7 @@ public final class TransformersProvider implements RerankerProvider {
 
   /** Option (upr): the query's truncation length in tokens (default 128). */
   public static final Option<Integer> MAX_QUERY_LENGTH =
-      Option.integer("maxQueryLength", "query truncation length in tokens, </s> included (Python's max_query_length)")
+      Option.integer("maxQueryLength", "query truncation length in tokens, the end-of-sequence token included (Python's max_query_length)")
           .atLeast(2)
           .defaultValue(128);
 
@@ -128,7 +128,7 @@ public final class TransformersProvider implements RerankerProvider {
       DTYPE,
       CommonOptions.BATCH_SIZE.defaultValue(32).doc("texts per batch (as Python)"),
       CommonOptions.MAX_LENGTH.atLeast(2).defaultValue(512)
-          .doc("truncation length in tokens, </s> included (Python hard-codes 512, whatever model_max_length says)"),
+          .doc("truncation length in tokens, the end-of-sequence token included (Python hard-codes 512, whatever model_max_length says)"),
       INPUTS_TEMPLATE,
       TOKEN_FALSE,
       TOKEN_TRUE,
@@ -139,7 +139,7 @@ public final class TransformersProvider implements RerankerProvider {
       DTYPE,
       CommonOptions.BATCH_SIZE.defaultValue(16).doc("passages per batch (as Python)"),
       CommonOptions.MAX_LENGTH.atLeast(2).defaultValue(512)
-          .doc("passage truncation length in tokens, </s> included (Python's max_input_length)"),
+          .doc("passage truncation length in tokens, the end-of-sequence token included (Python's max_input_length)"),
       MAX_QUERY_LENGTH,
       VERBALIZER_HEAD,
       VERBALIZER,
