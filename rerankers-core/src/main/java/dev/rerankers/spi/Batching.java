@@ -69,34 +69,6 @@ public final class Batching {
     return batches;
   }
 
-  /**
-   * How many rows one forward pass may take so that no intermediate exceeds {@code budgetBytes}
-   * (at least 1; all of them when the budget is 0 or less, i.e. no split).
-   *
-   * @param rows the rows of the batch
-   * @param bytesPerRow the largest intermediate one row creates
-   * @param budgetBytes the most bytes one intermediate may take, or 0 for no limit
-   */
-  public static int rowsPerPass(int rows, long bytesPerRow, long budgetBytes) {
-    if (budgetBytes <= 0) {
-      return rows;
-    }
-    return (int) Math.max(1, Math.min(rows, budgetBytes / Math.max(1, bytesPerRow)));
-  }
-
-  /**
-   * A batch's rows split into consecutive passes of {@link #rowsPerPass} rows each, in batch
-   * order; one pass when nothing needs splitting.
-   */
-  public static List<int[]> passes(int[] rows, long bytesPerRow, long budgetBytes) {
-    int per = Math.max(1, rowsPerPass(rows.length, bytesPerRow, budgetBytes));
-    List<int[]> out = new ArrayList<>((rows.length + per - 1) / per);
-    for (int from = 0; from < rows.length; from += per) {
-      out.add(Arrays.copyOfRange(rows, from, Math.min(rows.length, from + per)));
-    }
-    return out;
-  }
-
   /** The items at {@code rows}, in that order. */
   public static <T> List<T> select(List<T> items, int[] rows) {
     List<T> out = new ArrayList<>(rows.length);

@@ -38,31 +38,6 @@ class BatchingTest {
   }
 
   @Test
-  void passesKeepEachUnderTheBudgetInBatchOrder() {
-    long budget = 16L << 20;
-    List<int[]> passes = Batching.passes(new int[] {7, 3, 9, 1, 4}, budget / 2, budget); // two rows fit
-    assertEquals(3, passes.size());
-    assertArrayEquals(new int[] {7, 3}, passes.get(0));
-    assertArrayEquals(new int[] {9, 1}, passes.get(1));
-    assertArrayEquals(new int[] {4}, passes.get(2));
-  }
-
-  @Test
-  void aRowLargerThanTheBudgetRunsAloneAndNoBudgetNeverSplits() {
-    long budget = 16L << 20;
-    int[] rows = {0, 1, 2};
-    List<int[]> alone = Batching.passes(rows, budget * 4, budget);
-    assertEquals(3, alone.size());
-    assertArrayEquals(new int[] {2}, alone.get(2));
-    assertArrayEquals(rows, Batching.passes(rows, budget * 4, 0).get(0));
-    assertEquals(1, Batching.passes(rows, budget * 4, 0).size());
-    assertArrayEquals(rows, Batching.passes(rows, 1, budget).get(0));
-    assertEquals(3, Batching.rowsPerPass(3, 0, budget));
-    assertEquals(1, Batching.rowsPerPass(3, budget * 4, budget));
-    assertEquals(0, Batching.passes(new int[0], 1, budget).size());
-  }
-
-  @Test
   void rejectsABatchSizeBelowOne() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> Batching.plan(new int[] {1}, 0, true));

@@ -1,13 +1,12 @@
 package dev.rerankers.tokenizers;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.rerankers.InferenceException;
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.hub.ModelSource;
-import dev.rerankers.InferenceException;
 import dev.rerankers.json.Json;
 import dev.rerankers.json.JsonFile;
 import dev.rerankers.spi.CloseGuard;
-import dev.rerankers.tokenizers.internal.DjlSettings;
 import dev.rerankers.tokenizers.internal.NormalizerPatch;
 import dev.rerankers.tokenizers.internal.TokenizerJsonCheck;
 import java.io.ByteArrayInputStream;
@@ -57,7 +56,7 @@ public final class HfTokenizer implements AutoCloseable {
     this.tokenizerJson = tokenizerJson;
     this.config = config;
     this.maxLength = maxLength;
-    DjlSettings.apply();
+    DjlTelemetry.optOut();
     // Everything the native tokenizer could panic on is refused here, in Java: a Rust panic
     // inside a JNI call aborts the whole JVM.
     String json = JsonFile.readText(tokenizerJson);

@@ -135,8 +135,8 @@ class T5E2eTest {
     List<String> docs = strings(first.get("docs"));
     assertThat(pairs).hasSameSizeAs(docs);
     try (HfTokenizer tokenizer = HfTokenizer.builder(dev.rerankers.hub.ModelSource.local(folder(name))).maxLength(512).build()) {
-      var template = dev.rerankers.transformers.internal.PromptTemplate.parse(
-          dev.rerankers.transformers.internal.T5Loader.DEFAULT_TEMPLATE, "inputsTemplate", java.util.Set.of("query", "text"));
+      var template = dev.rerankers.transformers.internal.InputTemplate.parse(
+          TransformersProvider.INPUTS_TEMPLATE.defaultValue().orElseThrow(), "inputsTemplate", java.util.Set.of("query", "text"));
       for (int i = 0; i < docs.size(); i++) {
         String text = template.format((String) first.get("query"), docs.get(i));
         assertThat(text).isEqualTo(pairs.get(i).get("input_text"));

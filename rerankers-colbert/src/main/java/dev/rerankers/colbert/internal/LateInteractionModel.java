@@ -5,11 +5,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.rerankers.InferenceException;
-import dev.rerankers.spi.Batching;
+import dev.rerankers.transformers.checkpoint.CpuPasses;
+import dev.rerankers.transformers.checkpoint.Weights;
 import dev.rerankers.transformers.models.Encoder;
 import dev.rerankers.transformers.models.EncoderInput;
 import dev.rerankers.transformers.nn.Linear;
-import dev.rerankers.transformers.nn.Weights;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -80,7 +80,7 @@ public final class LateInteractionModel implements AutoCloseable {
    * @throws InferenceException when an id is outside the vocabulary or a row exceeds the positions
    */
   public List<float[]> encode(List<TokenRow> rows) {
-    return encode(rows, weights.get(0).placement().passBudgetBytes());
+    return encode(rows, CpuPasses.budgetBytes(weights.get(0).placement()));
   }
 
   /**
@@ -96,7 +96,7 @@ public final class LateInteractionModel implements AutoCloseable {
       len = Math.max(len, r.length());
     }
     validate(rows, len);
-    int perPass = Batching.rowsPerPass(b, encoder.activationBytesPerRow(len), passBytes);
+    int perPass = CpuPasses.rowsPerPass(b, encoder.activationBytesPerRow(len), passBytes);
     if (perPass < b) {
       List<float[]> out = new ArrayList<>(b);
       for (int from = 0; from < b; from += perPass) {

@@ -3,7 +3,7 @@ package dev.rerankers.colbert.internal;
 import dev.rerankers.ConfigException;
 import dev.rerankers.RerankerSpec;
 import dev.rerankers.colbert.ColbertProvider;
-import dev.rerankers.transformers.nn.Placement;
+import dev.rerankers.transformers.checkpoint.Placement;
 import java.util.OptionalInt;
 
 /** The options both late-interaction types share, read and checked once. */

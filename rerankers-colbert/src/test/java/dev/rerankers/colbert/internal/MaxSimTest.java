@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
-import dev.rerankers.transformers.nn.Placement;
+import dev.rerankers.transformers.checkpoint.Placement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -1,6 +1,5 @@
 package dev.rerankers.flashrank.internal;
 
-import dev.rerankers.numeric.HalfFloats;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
@@ -16,8 +15,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.translate.NoopTranslator;
 import dev.rerankers.InferenceException;
 import dev.rerankers.ModelLoadException;
+import dev.rerankers.numeric.HalfFloats;
 import dev.rerankers.spi.CloseGuard;
-import dev.rerankers.tokenizers.internal.DjlSettings;
+import dev.rerankers.tokenizers.DjlTelemetry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -75,7 +75,7 @@ public final class OnnxModel implements AutoCloseable {
     if (!Files.isRegularFile(file)) {
       throw new ModelLoadException("ONNX file " + file + " of " + label + " does not exist");
     }
-    DjlSettings.apply();
+    DjlTelemetry.optOut();
     Criteria.Builder<NDList, NDList> b =
         Criteria.builder()
             .setTypes(NDList.class, NDList.class)

@@ -2,10 +2,10 @@ package dev.rerankers.llmlayerwise.internal;
 
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.hub.ModelSource;
-import dev.rerankers.transformers.nn.Placement;
-import dev.rerankers.transformers.nn.TensorInfo;
-import dev.rerankers.transformers.nn.TensorType;
-import dev.rerankers.transformers.nn.Weights;
+import dev.rerankers.transformers.checkpoint.Placement;
+import dev.rerankers.transformers.checkpoint.TensorInfo;
+import dev.rerankers.transformers.checkpoint.TensorType;
+import dev.rerankers.transformers.checkpoint.Weights;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import java.util.function.Predicate;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.hub.ModelSource;
-import dev.rerankers.transformers.nn.Placement;
+import dev.rerankers.transformers.checkpoint.Placement;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;

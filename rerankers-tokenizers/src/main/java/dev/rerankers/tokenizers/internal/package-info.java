@@ -1,2 +1,2 @@
-/** Plumbing for the tokenizers module: JSON patching, DJL settings. Not API; may change at any time. */
+/** Plumbing for the tokenizers module: tokenizer.json checks and patching. Not API; may change at any time. */
 package dev.rerankers.tokenizers.internal;

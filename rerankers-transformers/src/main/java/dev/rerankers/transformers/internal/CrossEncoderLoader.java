@@ -6,41 +6,27 @@ import dev.rerankers.RerankerSpec;
 import dev.rerankers.hub.ModelSource;
 import dev.rerankers.tokenizers.HfTokenizer;
 import dev.rerankers.tokenizers.TokenizerConfig;
-import dev.rerankers.transformers.TransformersProvider;
-import dev.rerankers.transformers.internal.CrossEncoderScorer.ScoreRule;
-import java.util.Locale;
+import dev.rerankers.transformers.internal.TransformerCrossEncoderScorer.ScoreRule;
 
-/** Turns a resolved spec into a {@link CrossEncoderScorer}: files, format, tokenizer, score rule. */
+/** Turns a resolved spec and its settings into a {@link TransformerCrossEncoderScorer}: files, format, tokenizer, score rule. */
 public final class CrossEncoderLoader {
   private static final System.Logger LOG = System.getLogger(CrossEncoderLoader.class.getName());
 
   private CrossEncoderLoader() {}
 
-  /** Loads the ranker a spec describes. */
-  public static CrossEncoderScorer load(RerankerSpec spec) {
-    int batchSize = spec.intOption(RerankerSpec.BATCH_SIZE, 16);
-    if (batchSize < 1) {
-      throw new ConfigException("batchSize must be >= 1, got " + batchSize);
-    }
-    Integer maxLengthOption = spec.option(RerankerSpec.MAX_LENGTH).isPresent()
-        ? spec.intOption(RerankerSpec.MAX_LENGTH, 0) : null;
-    if (maxLengthOption != null && maxLengthOption < 2) {
-      throw new ConfigException("maxLength must be >= 2, got " + maxLengthOption);
-    }
-    boolean sigmoid = spec.booleanOption(TransformersProvider.SIGMOID, false);
-    boolean monobert = spec.booleanOption(
-        TransformersProvider.MONOBERT, spec.model().toLowerCase(Locale.ROOT).contains("monobert"));
+  /** Loads the ranker a spec describes, with its checked options. */
+  public static TransformerCrossEncoderScorer load(RerankerSpec spec, CrossEncoderSettings settings) {
     ModelSource source = ModelSource.of(spec);
-    String format = Formats.choose(source, spec.option(TransformersProvider.FORMAT).orElse("auto"));
-    LogitsModel model = Formats.load(format, source, spec);
+    CheckpointFormat format = settings.format().orElseGet(() -> CheckpointFormat.detect(source));
+    LogitsModel model = ClassifierLoader.load(format, source, settings.device(), settings.dtype(), settings.cpuChunkBytes());
     try {
-      ScoreRule rule = rule(model.numLabels(), monobert, spec.model());
+      ScoreRule rule = rule(model.numLabels(), settings.monobert(), spec.model());
       TokenizerConfig tc = TokenizerConfig.read(
           source.optionalFile("tokenizer_config.json").orElse(null),
           source.optionalFile("special_tokens_map.json").orElse(null));
       int maxLength;
-      if (maxLengthOption != null) {
-        maxLength = maxLengthOption;
+      if (settings.maxLength().isPresent()) {
+        maxLength = settings.maxLength().getAsInt();
       } else if (tc.modelMaxLength() != null) {
         maxLength = tc.modelMaxLength();
       } else {
@@ -59,7 +45,7 @@ public final class CrossEncoderLoader {
             + maxLength + " usable positions; allowed: at least 2");
       }
       HfTokenizer tokenizer = HfTokenizer.builder(source).maxLength(maxLength).build();
-      return new CrossEncoderScorer(spec.model(), tokenizer, model, rule, sigmoid, batchSize);
+      return new TransformerCrossEncoderScorer(spec.model(), tokenizer, model, rule, settings.sigmoid(), settings.batchSize());
     } catch (RuntimeException e) {
       model.close();
       throw e;

@@ -14,10 +14,10 @@ import dev.rerankers.ConfigException;
 import dev.rerankers.InferenceException;
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.hub.ModelSource;
+import dev.rerankers.tokenizers.DjlTelemetry;
 import dev.rerankers.tokenizers.PaddedBatch;
-import dev.rerankers.tokenizers.internal.DjlSettings;
+import dev.rerankers.transformers.checkpoint.Placement;
 import dev.rerankers.transformers.models.ConfigJson;
-import dev.rerankers.transformers.nn.Placement;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,7 +31,7 @@ import java.util.List;
  */
 final class ExportedLogits implements LogitsModel {
   private final Model model;
-  private final String format;
+  private final CheckpointFormat format;
   private final boolean withTypes;
   private final int numLabels;
   private final int vocabSize;
@@ -40,7 +40,7 @@ final class ExportedLogits implements LogitsModel {
   private final String architecture;
   private final String device;
 
-  private ExportedLogits(Model model, String format, ConfigJson config) {
+  private ExportedLogits(Model model, CheckpointFormat format, ConfigJson config) {
     this.model = model;
     this.format = format;
     this.typeVocabSize = config.integer("type_vocab_size", 0);
@@ -55,12 +55,12 @@ final class ExportedLogits implements LogitsModel {
   }
 
   /** Loads {@code *.pt} (TorchScript) or {@code *.onnx} from the model's files. */
-  static ExportedLogits load(String format, ModelSource source, String deviceOption) {
+  static ExportedLogits load(CheckpointFormat format, ModelSource source, String deviceOption) {
     ConfigJson config = ConfigJson.read(source.file("config.json"));
     List<String> files = source.files();
-    String suffix = format.equals(Formats.ONNX) ? ".onnx" : ".pt";
+    String suffix = format == CheckpointFormat.ONNX ? ".onnx" : ".pt";
     String file = files.contains("model" + suffix) ? "model" + suffix
-        : format.equals(Formats.ONNX) && files.contains("onnx/model.onnx") ? "onnx/model.onnx"
+        : format == CheckpointFormat.ONNX && files.contains("onnx/model.onnx") ? "onnx/model.onnx"
         : files.stream().filter(f -> f.endsWith(suffix)).sorted().findFirst().orElse(null);
     if (file == null) {
       throw new ModelLoadException("model " + source.id() + " has no " + suffix + " file for format " + format);
@@ -68,14 +68,14 @@ final class ExportedLogits implements LogitsModel {
     Path path = source.file(file);
     String name = path.getFileName().toString();
     name = name.substring(0, name.length() - suffix.length());
-    DjlSettings.apply();
-    String engineName = format.equals(Formats.ONNX) ? "OnnxRuntime" : Placement.ENGINE;
+    DjlTelemetry.optOut();
+    String engineName = format == CheckpointFormat.ONNX ? "OnnxRuntime" : Placement.ENGINE;
     Engine engine;
     try {
       engine = Engine.getEngine(engineName);
     } catch (RuntimeException e) {
       throw new ModelLoadException("format " + format + " needs DJL's " + engineName + " engine"
-          + (format.equals(Formats.ONNX) ? " (add ai.djl.onnxruntime:onnxruntime-engine)" : "") + ": " + e.getMessage(), e);
+          + (format == CheckpointFormat.ONNX ? " (add ai.djl.onnxruntime:onnxruntime-engine)" : "") + ": " + e.getMessage(), e);
     }
     Device device = device(engine, deviceOption);
     Model model = Model.newInstance(source.id(), device, engineName);
@@ -150,7 +150,7 @@ final class ExportedLogits implements LogitsModel {
 
   @Override
   public String format() {
-    return format;
+    return format.id();
   }
 
   @Override

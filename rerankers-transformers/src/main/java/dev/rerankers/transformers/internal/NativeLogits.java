@@ -1,24 +1,19 @@
 package dev.rerankers.transformers.internal;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import dev.rerankers.spi.Batching;
 import dev.rerankers.tokenizers.PaddedBatch;
+import dev.rerankers.transformers.checkpoint.CpuPasses;
 import dev.rerankers.transformers.models.EncoderInput;
 import dev.rerankers.transformers.models.SequenceClassifier;
-import dev.rerankers.transformers.nn.Placement;
 
 /** A safetensors checkpoint run by this module's Java architectures. */
 final class NativeLogits implements LogitsModel {
-  /** Default of the {@code cpuChunkMb} option. */
-  static final int DEFAULT_CPU_CHUNK_MB = (int) (Placement.CPU_PASS_BYTES >> 20);
-
   private final SequenceClassifier model;
   private final long passBytes;
 
   NativeLogits(SequenceClassifier model) {
-    this(model, Placement.CPU_PASS_BYTES);
+    this(model, CpuPasses.DEFAULT_BUDGET_BYTES);
   }
 
   /**
@@ -27,7 +22,7 @@ final class NativeLogits implements LogitsModel {
    */
   NativeLogits(SequenceClassifier model, long cpuBudgetBytes) {
     this.model = model;
-    this.passBytes = model.weights().placement().isCpu() ? cpuBudgetBytes : 0;
+    this.passBytes = CpuPasses.budgetBytes(model.weights().placement(), cpuBudgetBytes);
   }
 
   @Override
@@ -55,14 +50,9 @@ final class NativeLogits implements LogitsModel {
     }
   }
 
-  /**
-   * Rows per forward pass such that no layer intermediate exceeds the budget: large fresh
-   * allocations cost more in page faults than the matmuls they feed (measured: a MiniLM batch of
-   * 32 × 160 tokens ran 3× slower per pair than 8 × 160). Rows are independent, so splitting
-   * changes no score.
-   */
+  /** Rows per forward pass such that no layer intermediate exceeds the budget (see {@link CpuPasses}). */
   private int rowsPerForward(PaddedBatch batch) {
-    return Batching.rowsPerPass(batch.size(), model.encoder().activationBytesPerRow(batch.length()), passBytes);
+    return CpuPasses.rowsPerPass(batch.size(), model.encoder().activationBytesPerRow(batch.length()), passBytes);
   }
 
   @Override

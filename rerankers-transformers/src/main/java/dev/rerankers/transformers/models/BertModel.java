@@ -3,6 +3,7 @@ package dev.rerankers.transformers.models;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.rerankers.transformers.checkpoint.Weights;
 import dev.rerankers.transformers.nn.Activation;
 import dev.rerankers.transformers.nn.AttentionMask;
 import dev.rerankers.transformers.nn.Embedding;
@@ -11,7 +12,6 @@ import dev.rerankers.transformers.nn.Linear;
 import dev.rerankers.transformers.nn.Mlp;
 import dev.rerankers.transformers.nn.Scope;
 import dev.rerankers.transformers.nn.SelfAttention;
-import dev.rerankers.transformers.nn.Weights;
 import java.util.ArrayList;
 import java.util.List;
 

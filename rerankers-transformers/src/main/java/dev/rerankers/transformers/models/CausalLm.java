@@ -8,8 +8,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.SparseFormat;
 import dev.rerankers.CheckpointException;
 import dev.rerankers.hub.ModelSource;
-import dev.rerankers.transformers.nn.Placement;
-import dev.rerankers.transformers.nn.Weights;
+import dev.rerankers.transformers.checkpoint.Placement;
+import dev.rerankers.transformers.checkpoint.Weights;
 
 /**
  * A decoder with its language-model head (transformers' {@code *ForCausalLM}): {@code logits =

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import dev.rerankers.transformers.checkpoint.Weights;
 import dev.rerankers.transformers.nn.Activation;
 import dev.rerankers.transformers.nn.Attention;
 import dev.rerankers.transformers.nn.AttentionMask;
@@ -13,7 +14,6 @@ import dev.rerankers.transformers.nn.Linear;
 import dev.rerankers.transformers.nn.Mlp;
 import dev.rerankers.transformers.nn.RelativePositions;
 import dev.rerankers.transformers.nn.Scope;
-import dev.rerankers.transformers.nn.Weights;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package dev.rerankers.transformers.models;
 
 import dev.rerankers.ModelLoadException;
-import dev.rerankers.transformers.nn.Weights;
+import dev.rerankers.transformers.checkpoint.Weights;
 import java.util.List;
 import java.util.Map;
 

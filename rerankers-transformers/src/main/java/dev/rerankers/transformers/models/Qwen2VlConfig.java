@@ -2,10 +2,7 @@ package dev.rerankers.transformers.models;
 
 import dev.rerankers.ConfigException;
 import dev.rerankers.ModelLoadException;
-import dev.rerankers.json.Json;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.rerankers.json.JsonFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -120,19 +117,9 @@ public record Qwen2VlConfig(
    * @throws ConfigException when it is not a Qwen2-VL config or a value is invalid
    */
   public static Qwen2VlConfig read(Path file) {
-    Object parsed;
-    try {
-      parsed = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
-      throw new ModelLoadException(file + " is not valid JSON: " + e.getMessage(), e);
-    }
-    if (!(parsed instanceof Map<?, ?> m)) {
-      throw new ModelLoadException(file + " must hold a JSON object");
-    }
-    return from(file.toString(), cast(m));
+    return from(file.toString(), JsonFile.readObject(file));
   }
+
 
   /**
    * Reads a parsed config.json.

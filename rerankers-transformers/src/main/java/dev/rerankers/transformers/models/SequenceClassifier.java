@@ -1,8 +1,8 @@
 package dev.rerankers.transformers.models;
 
 import ai.djl.ndarray.NDArray;
+import dev.rerankers.transformers.checkpoint.Weights;
 import dev.rerankers.transformers.nn.ClassificationHead;
-import dev.rerankers.transformers.nn.Weights;
 
 /**
  * An encoder with a sequence-classification head ({@code *ForSequenceClassification}), owning its

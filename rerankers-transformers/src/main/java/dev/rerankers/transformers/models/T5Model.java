@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.rerankers.CheckpointException;
+import dev.rerankers.transformers.checkpoint.Weights;
 import dev.rerankers.transformers.nn.Attention;
 import dev.rerankers.transformers.nn.AttentionMask;
 import dev.rerankers.transformers.nn.Embedding;
@@ -15,7 +16,6 @@ import dev.rerankers.transformers.nn.Mlp;
 import dev.rerankers.transformers.nn.RelativePositionBias;
 import dev.rerankers.transformers.nn.RmsNorm;
 import dev.rerankers.transformers.nn.Scope;
-import dev.rerankers.transformers.nn.Weights;
 import java.util.ArrayList;
 import java.util.List;
 

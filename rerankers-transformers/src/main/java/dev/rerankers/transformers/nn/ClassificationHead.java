@@ -41,7 +41,7 @@ public final class ClassificationHead {
 
   /** Logits [B, labels] from hidden states [B, L, H] and the [B, L] attention mask. */
   public NDArray forward(NDArray hidden, NDArray attentionMask) {
-    NDArray x = pool == Pool.FIRST ? Pooling.first(hidden) : Pooling.mean(hidden, attentionMask);
+    NDArray x = pool == Pool.FIRST ? HiddenStatePooling.first(hidden) : HiddenStatePooling.mean(hidden, attentionMask);
     if (dense != null) {
       x = activation.apply(dense.forward(x));
       if (norm != null) {

@@ -2,6 +2,7 @@ package dev.rerankers.transformers.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.SparseFormat;
+import dev.rerankers.transformers.checkpoint.Weights;
 
 /** {@code torch.nn.Embedding}: rows of {@code prefix.weight} looked up by id. */
 public final class Embedding {

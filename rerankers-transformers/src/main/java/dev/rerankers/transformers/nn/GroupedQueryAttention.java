@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.rerankers.ConfigException;
+import dev.rerankers.transformers.checkpoint.Weights;
 
 /**
  * Decoder self-attention with grouped-query heads, named as in transformers' Llama family

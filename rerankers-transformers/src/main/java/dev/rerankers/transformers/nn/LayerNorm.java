@@ -2,6 +2,7 @@ package dev.rerankers.transformers.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import dev.rerankers.transformers.checkpoint.Weights;
 
 /**
  * {@code torch.nn.LayerNorm} over the last dimension, weights under {@code prefix.weight} and

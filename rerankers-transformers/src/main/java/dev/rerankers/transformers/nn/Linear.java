@@ -1,6 +1,7 @@
 package dev.rerankers.transformers.nn;
 
 import ai.djl.ndarray.NDArray;
+import dev.rerankers.transformers.checkpoint.Weights;
 
 /** {@code torch.nn.Linear}: {@code y = x Wᵀ + b}; weights under {@code prefix + "weight"/"bias"}. */
 public final class Linear {

@@ -3,6 +3,7 @@ package dev.rerankers.transformers.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.rerankers.transformers.checkpoint.Weights;
 
 /**
  * T5's bucketed relative position bias ({@code T5Attention.compute_bias} in transformers'

@@ -2,6 +2,7 @@ package dev.rerankers.transformers.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.rerankers.transformers.checkpoint.Weights;
 
 /**
  * RMS normalisation (T5 {@code T5LayerNorm}, Llama/Qwen2 {@code RMSNorm}, Gemma {@code

@@ -1,6 +1,7 @@
 package dev.rerankers.transformers.nn;
 
 import ai.djl.ndarray.NDArray;
+import dev.rerankers.transformers.checkpoint.Weights;
 
 /**
  * Multi-head self-attention with separate query/key/value projections, named as in BERT

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rerankers.RankedResults;
 import dev.rerankers.Reranker;
-import dev.rerankers.RerankerSpec;
 import dev.rerankers.hub.ModelSource;
 import dev.rerankers.testing.TestFiles;
 import dev.rerankers.tokenizers.Encoding;
 import dev.rerankers.tokenizers.PaddedBatch;
+import dev.rerankers.transformers.checkpoint.CpuPasses;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,8 +51,8 @@ class ExportFormatsTest {
     long pad = ids[(int) (lengths.length - 1) * len + len - 1];
     PaddedBatch batch = PaddedBatch.of(rows, pad, types != null, false, 1);
     assertThat(batch.length()).isEqualTo(len);
-    RerankerSpec spec = Reranker.resolve("cross-encoder:" + dir + "?format=" + format + "&device=cpu");
-    try (LogitsModel model = Formats.load(format, ModelSource.local(dir), spec)) {
+    try (LogitsModel model = ClassifierLoader.load(
+        CheckpointFormat.named(format).orElseThrow(), ModelSource.local(dir), "cpu", null, CpuPasses.DEFAULT_BUDGET_BYTES)) {
       assertThat(model.format()).isEqualTo(format);
       float[] logits = model.logits(batch);
       double diff = TestFiles.maxAbsDiff(logits, TestFiles.floats(((Map<String, Object>) expected.get("outputs")).get("logits")));

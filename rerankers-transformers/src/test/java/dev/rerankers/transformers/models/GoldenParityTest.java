@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.rerankers.hub.ModelSource;
 import dev.rerankers.testing.TestFiles;
-import dev.rerankers.transformers.nn.Placement;
+import dev.rerankers.transformers.checkpoint.Placement;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

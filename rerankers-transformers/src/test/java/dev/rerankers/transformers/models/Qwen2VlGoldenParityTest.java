@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.rerankers.hub.ModelSource;
 import dev.rerankers.testing.TestFiles;
-import dev.rerankers.transformers.nn.Placement;
+import dev.rerankers.transformers.checkpoint.Placement;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -125,7 +125,7 @@ class Qwen2VlGoldenParityTest {
     float[] pixels = TestFiles.floats(map(expected.get("inputs")).get("pixel_values"));
     float[] want = TestFiles.floats(map(expected.get("outputs")).get("image_embeds"));
     Qwen2VlConfig config = Qwen2VlConfig.read(dir.resolve("config.json"));
-    try (dev.rerankers.transformers.nn.Weights w = dev.rerankers.transformers.nn.Weights.open(ModelSource.local(dir),
+    try (dev.rerankers.transformers.checkpoint.Weights w = dev.rerankers.transformers.checkpoint.Weights.open(ModelSource.local(dir),
             Placement.cpu());
         NDManager batch = Placement.pytorch().newBaseManager()) {
       // 2 heads x 24 patches: a budget of 100 scores gives blocks of 2 query rows (12 blocks per image)

@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.hub.ModelSource;
 import dev.rerankers.testing.TestFiles;
-import dev.rerankers.transformers.nn.Placement;
+import dev.rerankers.transformers.checkpoint.Placement;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

@@ -1,6 +1,5 @@
-package dev.rerankers.transformers.nn;
+package dev.rerankers.transformers.checkpoint;
 
-import dev.rerankers.numeric.HalfFloats;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -8,14 +7,11 @@ import ai.djl.ndarray.types.Shape;
 import dev.rerankers.CheckpointException;
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.hub.ModelSource;
-import dev.rerankers.json.Json;
-import dev.rerankers.transformers.internal.Safetensors;
-import java.io.IOException;
+import dev.rerankers.json.JsonFile;
+import dev.rerankers.numeric.HalfFloats;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,7 +63,7 @@ public final class Weights implements AutoCloseable {
    * Opens a model's safetensors checkpoint: {@code model.safetensors.index.json} with its shards,
    * else {@code model.safetensors}.
    *
-   * @throws ModelLoadException when the model has neither
+   * @throws ModelLoadException when the model has neither, or the index is not a readable JSON file
    * @throws CheckpointException when a file is corrupt or the index disagrees with the shards
    */
   public static Weights open(ModelSource source, Placement placement) {
@@ -350,26 +346,18 @@ public final class Weights implements AutoCloseable {
     }
   }
 
-  @SuppressWarnings("unchecked")
   private static Map<String, String> readIndex(Path index) {
-    try {
-      Object o = Json.parse(Files.readString(index, StandardCharsets.UTF_8));
-      if (o instanceof Map<?, ?> m && m.get("weight_map") instanceof Map<?, ?> wm) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> e : wm.entrySet()) {
-          if (!(e.getValue() instanceof String shard) || shard.contains("..") || shard.startsWith("/")) {
-            throw new CheckpointException(index + " maps " + e.getKey() + " to " + e.getValue() + ", not a shard file name");
-          }
-          out.put((String) e.getKey(), shard);
+    if (JsonFile.readObject(index).get("weight_map") instanceof Map<?, ?> wm) {
+      Map<String, String> out = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> e : wm.entrySet()) {
+        if (!(e.getValue() instanceof String shard) || shard.contains("..") || shard.startsWith("/")) {
+          throw new CheckpointException(index + " maps " + e.getKey() + " to " + e.getValue() + ", not a shard file name");
         }
-        return out;
+        out.put((String) e.getKey(), shard);
       }
-      throw new CheckpointException(index + " has no weight_map object");
-    } catch (IOException e) {
-      throw new CheckpointException("cannot read " + index + ": " + e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
-      throw new CheckpointException(index + " is not valid JSON: " + e.getMessage(), e);
+      return out;
     }
+    throw new CheckpointException(index + " has no weight_map object");
   }
 
   private String sampleKeys() {

@@ -1,4 +1,4 @@
-package dev.rerankers.transformers.nn;
+package dev.rerankers.transformers.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,11 +1,11 @@
-package dev.rerankers.transformers.nn;
+package dev.rerankers.transformers.checkpoint;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import dev.rerankers.ConfigException;
 import dev.rerankers.ModelLoadException;
-import dev.rerankers.tokenizers.internal.DjlSettings;
+import dev.rerankers.tokenizers.DjlTelemetry;
 import java.util.Locale;
 
 /**
@@ -76,7 +76,7 @@ public record Placement(Engine engine, Device device, DataType dtype, String req
 
   /** The PyTorch engine, started on first use. */
   public static Engine pytorch() {
-    DjlSettings.apply();
+    DjlTelemetry.optOut();
     try {
       Engine e = Engine.getEngine(ENGINE);
       if (e == null) {
@@ -101,24 +101,9 @@ public record Placement(Engine engine, Device device, DataType dtype, String req
     };
   }
 
-  /**
-   * On CPU, the most bytes one layer intermediate of a forward pass should take (16 MiB): larger
-   * fresh allocations cost more in page faults than the work they feed, so backends split their
-   * batches into passes under it (docs/transformers.md, "Memory allocator").
-   */
-  public static final long CPU_PASS_BYTES = 16L << 20;
-
   /** Whether the weights live on the CPU. */
   public boolean isCpu() {
     return !device.isGpu();
-  }
-
-  /**
-   * The per-intermediate budget a forward pass on this placement should respect: {@link
-   * #CPU_PASS_BYTES} on CPU, 0 (no split) on a GPU.
-   */
-  public long passBudgetBytes() {
-    return isCpu() ? CPU_PASS_BYTES : 0;
   }
 
   /** Short device name: cpu or gpu:N. */

@@ -1,14 +1,11 @@
-package dev.rerankers.transformers.nn;
+package dev.rerankers.transformers.checkpoint;
 
 import ai.djl.ndarray.NDArray;
 import dev.rerankers.CheckpointException;
 import dev.rerankers.ConfigException;
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.hub.ModelSource;
-import dev.rerankers.json.Json;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.rerankers.json.JsonFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -99,7 +96,7 @@ public final class LoraAdapter implements AutoCloseable {
    */
   public static LoraAdapter open(ModelSource source, Placement placement) {
     Path configFile = source.file(CONFIG);
-    Map<String, Object> config = readJson(configFile);
+    Map<String, Object> config = JsonFile.readObject(configFile);
     String where = source.id() + "/" + CONFIG;
     String type = string(config, "peft_type", "LORA");
     if (!type.equalsIgnoreCase("LORA")) {
@@ -337,21 +334,6 @@ public final class LoraAdapter implements AutoCloseable {
       }
     }
     return Optional.empty();
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> readJson(Path file) {
-    try {
-      Object o = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
-      if (!(o instanceof Map)) {
-        throw new ModelLoadException(file + " must hold a JSON object");
-      }
-      return (Map<String, Object>) o;
-    } catch (IOException e) {
-      throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
-      throw new ModelLoadException(file + " is not valid JSON: " + e.getMessage(), e);
-    }
   }
 
   @SuppressWarnings("unchecked")

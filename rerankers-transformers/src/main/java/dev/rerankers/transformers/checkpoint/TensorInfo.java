@@ -1,4 +1,4 @@
-package dev.rerankers.transformers.nn;
+package dev.rerankers.transformers.checkpoint;
 
 import java.nio.file.Path;
 import java.util.Arrays;

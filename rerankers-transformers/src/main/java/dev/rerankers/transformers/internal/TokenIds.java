@@ -2,9 +2,9 @@ package dev.rerankers.transformers.internal;
 
 import dev.rerankers.InferenceException;
 
-/** Checks shared by the rankers of this module before a batch reaches native code. */
-final class Batches {
-  private Batches() {}
+/** The check every scorer of this module makes on token ids before a batch reaches native code. */
+final class TokenIds {
+  private TokenIds() {}
 
   /**
    * Ids outside the model's embedding table would make the native lookup fail: check them in
@@ -12,7 +12,7 @@ final class Batches {
    *
    * @throws InferenceException naming the id and the vocabulary size
    */
-  static void checkIds(long[] ids, long vocabSize, String model) {
+  static void requireInVocabulary(long[] ids, long vocabSize, String model) {
     for (long id : ids) {
       if (id < 0 || id >= vocabSize) {
         throw new InferenceException("token id " + id + " is outside the vocabulary of " + model + " (size "

@@ -1,12 +1,10 @@
-package dev.rerankers.transformers.internal;
+package dev.rerankers.transformers.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rerankers.CheckpointException;
 import dev.rerankers.testing.TestFiles;
-import dev.rerankers.transformers.nn.TensorInfo;
-import dev.rerankers.transformers.nn.TensorType;
 import dev.rerankers.transformers.testing.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -6,16 +6,17 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * An input template in Python {@code str.format} syntax with named fields, e.g. {@code "Query:
+ * The T5 ranker's input template ({@code inputsTemplate}, Python's {@code inputs_template}), in Python
+ * {@code str.format} syntax with named fields, e.g. {@code "Query:
  * {query} Document: {text} Relevant:"}; {@code {{} and {@code }}} stand for literal braces. Values
  * are inserted verbatim (braces in a query stay as they are). Parsed once; immutable.
  */
-public final class PromptTemplate {
+public final class InputTemplate {
   private final String source;
   private final List<String> literals;
   private final List<String> fields;
 
-  private PromptTemplate(String source, List<String> literals, List<String> fields) {
+  private InputTemplate(String source, List<String> literals, List<String> fields) {
     this.source = source;
     this.literals = literals;
     this.fields = fields;
@@ -27,7 +28,7 @@ public final class PromptTemplate {
    * @param option the option's name, for messages
    * @throws ConfigException for an unknown or missing field or an unbalanced brace
    */
-  public static PromptTemplate parse(String template, String option, Set<String> required) {
+  public static InputTemplate parse(String template, String option, Set<String> required) {
     if (template == null) {
       throw new ConfigException(option + " must not be null");
     }
@@ -70,7 +71,7 @@ public final class PromptTemplate {
         throw new ConfigException(option + " '" + template + "' must contain {" + r + "}");
       }
     }
-    return new PromptTemplate(template, List.copyOf(literals), List.copyOf(fields));
+    return new InputTemplate(template, List.copyOf(literals), List.copyOf(fields));
   }
 
   /** Fills {@code {query}} and {@code {text}} (a template parsed with those fields). */

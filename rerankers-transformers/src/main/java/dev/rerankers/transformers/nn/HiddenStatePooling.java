@@ -5,8 +5,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 
 /** Sequence pooling over [B, L, H] hidden states. */
-public final class Pooling {
-  private Pooling() {}
+public final class HiddenStatePooling {
+  private HiddenStatePooling() {}
 
   /** The first token ([CLS] / {@code <s>}): [B, H]. */
   public static NDArray first(NDArray hidden) {

@@ -1,10 +1,8 @@
-package dev.rerankers.transformers.internal;
+package dev.rerankers.transformers.checkpoint;
 
 import dev.rerankers.CheckpointException;
 import dev.rerankers.json.Json;
 import dev.rerankers.json.JsonFile;
-import dev.rerankers.transformers.nn.TensorInfo;
-import dev.rerankers.transformers.nn.TensorType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

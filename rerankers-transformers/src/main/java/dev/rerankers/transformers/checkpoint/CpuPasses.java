@@ -1,0 +1,84 @@
+package dev.rerankers.transformers.checkpoint;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * How many rows of a batch one forward pass may take on the CPU. Large fresh allocations cost more
+ * in page faults than the matmuls they feed (glibc maps each block above its mmap threshold anew;
+ * measured: a MiniLM batch of 32 × 160 tokens ran 3× slower per pair than 8 × 160, see
+ * docs/transformers.md, "Memory allocator"), so scorers split a batch into consecutive passes whose
+ * largest layer intermediate stays under a budget. Rows are independent: splitting changes no
+ * score. On a GPU nothing is split.
+ *
+ * <pre>{@code
+ * long budget = CpuPasses.budgetBytes(weights.placement());
+ * for (List<Encoding> pass : CpuPasses.passes(batch, model.activationBytesPerRow(longest), budget)) {
+ *   run(pad(pass));
+ * }
+ * }</pre>
+ */
+public final class CpuPasses {
+  /** The default budget on CPU: 16 MiB per layer intermediate. */
+  public static final long DEFAULT_BUDGET_BYTES = 16L << 20;
+
+  private CpuPasses() {}
+
+  /** {@link #DEFAULT_BUDGET_BYTES} on the CPU; 0 (never split) on a GPU. */
+  public static long budgetBytes(Placement placement) {
+    return budgetBytes(placement, DEFAULT_BUDGET_BYTES);
+  }
+
+  /** {@code cpuBudgetBytes} on the CPU (0 = never split); 0 on a GPU. */
+  public static long budgetBytes(Placement placement, long cpuBudgetBytes) {
+    return placement.isCpu() ? cpuBudgetBytes : 0;
+  }
+
+  /**
+   * How many rows one forward pass may take so that no intermediate exceeds {@code budgetBytes}
+   * (at least 1; all of them when the budget is 0 or less, i.e. no split).
+   *
+   * @param rows the rows of the batch
+   * @param bytesPerRow the largest intermediate one row creates
+   * @param budgetBytes the most bytes one intermediate may take, or 0 for no limit
+   */
+  public static int rowsPerPass(int rows, long bytesPerRow, long budgetBytes) {
+    if (budgetBytes <= 0) {
+      return rows;
+    }
+    return (int) Math.max(1, Math.min(rows, budgetBytes / Math.max(1, bytesPerRow)));
+  }
+
+  /**
+   * A batch's rows (positions) split into consecutive passes of {@link #rowsPerPass} rows each, in
+   * batch order; one pass when nothing needs splitting.
+   */
+  public static List<int[]> passes(int[] rows, long bytesPerRow, long budgetBytes) {
+    int per = Math.max(1, rowsPerPass(rows.length, bytesPerRow, budgetBytes));
+    List<int[]> out = new ArrayList<>((rows.length + per - 1) / per);
+    for (int from = 0; from < rows.length; from += per) {
+      out.add(Arrays.copyOfRange(rows, from, Math.min(rows.length, from + per)));
+    }
+    return out;
+  }
+
+  /**
+   * A batch split into consecutive passes of {@link #rowsPerPass} items each (views of {@code
+   * batch}, in batch order); the batch itself when nothing needs splitting.
+   */
+  public static <T> List<List<T>> passes(List<T> batch, long bytesPerRow, long budgetBytes) {
+    if (batch.isEmpty()) {
+      return List.of();
+    }
+    int per = Math.max(1, rowsPerPass(batch.size(), bytesPerRow, budgetBytes));
+    if (per >= batch.size()) {
+      return List.of(batch);
+    }
+    List<List<T>> out = new ArrayList<>((batch.size() + per - 1) / per);
+    for (int from = 0; from < batch.size(); from += per) {
+      out.add(batch.subList(from, Math.min(batch.size(), from + per)));
+    }
+    return out;
+  }
+}
