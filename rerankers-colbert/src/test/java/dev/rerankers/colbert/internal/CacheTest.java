@@ -5,8 +5,6 @@ import static dev.rerankers.testing.TestFiles.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rerankers.Document;
-import dev.rerankers.Reranker;
-import dev.rerankers.colbert.ColbertProvider;
 import dev.rerankers.spi.Scores;
 import dev.rerankers.testing.TestFiles;
 import java.util.ArrayList;
@@ -29,7 +27,7 @@ class CacheTest {
   static final double SAME = 1e-5;
 
   static LateInteractionScorer load(String spec) {
-    return (LateInteractionScorer) new ColbertProvider().create(Reranker.resolve(spec));
+    return LoadedScorer.of(spec);
   }
 
   /** 100 distinct SciFact texts: the fixture's documents, then their sentences. */
