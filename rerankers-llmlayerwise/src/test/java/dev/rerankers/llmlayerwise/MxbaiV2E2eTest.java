@@ -6,7 +6,6 @@ import static org.assertj.core.data.Offset.offset;
 import dev.rerankers.RankedResults;
 import dev.rerankers.Reranker;
 import dev.rerankers.Result;
-import dev.rerankers.llmlayerwise.internal.LlmScorer;
 import dev.rerankers.llmlayerwise.internal.MxbaiPrompt;
 import dev.rerankers.llmlayerwise.internal.PromptTokenizer;
 import dev.rerankers.testing.TestFiles;
