@@ -4,6 +4,7 @@ import dev.rerankers.Document;
 import dev.rerankers.InferenceException;
 import dev.rerankers.RerankerException;
 import dev.rerankers.RerankerInfo;
+import dev.rerankers.Usage;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -66,6 +67,27 @@ public abstract class BatchedScorer<E> implements Scorer {
    */
   protected abstract double[] scoreBatch(List<E> batch);
 
+  /**
+   * Every query's pairs, one list per query, in order. The default encodes each query on its own
+   * with {@link #encode}; a scorer whose queries can share work within one call (a document that
+   * several queries rank, encoded once) overrides it.
+   */
+  protected List<List<E>> encodeAll(List<QueryDocuments> queries) {
+    List<List<E>> out = new ArrayList<>(queries.size());
+    for (QueryDocuments qd : queries) {
+      out.add(encode(qd.query(), qd.documents()));
+    }
+    return out;
+  }
+
+  /**
+   * What one query's pairs consumed, reported in its {@link Scores#usage()}; called after they
+   * were scored. The default reports nothing.
+   */
+  protected Usage usage(List<E> encoded) {
+    return Usage.NONE;
+  }
+
   /** The most pairs per batch. */
   protected final int batchSize() {
     return batchSize;
@@ -84,9 +106,13 @@ public abstract class BatchedScorer<E> implements Scorer {
   private List<Scores> scoreUnguarded(List<QueryDocuments> queries) {
     List<E> pairs = new ArrayList<>();
     int[] starts = new int[queries.size() + 1];
+    List<List<E>> perQuery = encodeAll(queries);
+    if (perQuery.size() != queries.size()) {
+      throw new IllegalStateException(info.label() + " encoded " + perQuery.size() + " queries of " + queries.size());
+    }
     for (int q = 0; q < queries.size(); q++) {
       QueryDocuments qd = queries.get(q);
-      List<E> encoded = encode(qd.query(), qd.documents());
+      List<E> encoded = perQuery.get(q);
       if (encoded.size() != qd.documents().size()) {
         throw new IllegalStateException(info.label() + " encoded " + encoded.size() + " pairs for "
             + qd.documents().size() + " documents");
@@ -109,7 +135,7 @@ public abstract class BatchedScorer<E> implements Scorer {
     for (int q = 0; q < queries.size(); q++) {
       double[] part = new double[starts[q + 1] - starts[q]];
       System.arraycopy(scores, starts[q], part, 0, part.length);
-      out.add(Scores.of(part));
+      out.add(Scores.of(part).withUsage(usage(perQuery.get(q))));
     }
     return out;
   }

@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rerankers.Document;
 import dev.rerankers.InferenceException;
 import dev.rerankers.RerankerInfo;
+import dev.rerankers.Usage;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -87,5 +90,69 @@ class BatchedScorerTest {
     s.close();
     assertThrows(IllegalStateException.class, () -> s.score("q", docs("a")));
     assertEquals(2, s.closed.get());
+  }
+
+  /**
+   * Shares one pair object per distinct text across the queries of a call (encodeAll), and reports
+   * per query how many texts it was first to bring (usage).
+   */
+  static final class SharingScorer extends BatchedScorer<int[]> {
+    final List<Integer> batchSizes = new ArrayList<>();
+
+    SharingScorer() {
+      super(new RerankerInfo("test", "m", "test", null, null, null), 8);
+    }
+
+    @Override
+    protected List<int[]> encode(String query, List<Document> documents) {
+      return encodeAll(List.of(new QueryDocuments(query, documents))).get(0);
+    }
+
+    @Override
+    protected List<List<int[]>> encodeAll(List<QueryDocuments> queries) {
+      Map<String, int[]> shared = new HashMap<>();
+      List<List<int[]>> out = new ArrayList<>();
+      for (int q = 0; q < queries.size(); q++) {
+        List<int[]> pairs = new ArrayList<>();
+        for (Document d : queries.get(q).documents()) {
+          int owner = q;
+          // {text length, first query that brought the text, this query}
+          pairs.add(new int[] {d.text().length(), shared.computeIfAbsent(d.text(), t -> new int[] {owner})[0], q});
+        }
+        out.add(pairs);
+      }
+      return out;
+    }
+
+    @Override
+    protected int length(int[] pair) {
+      return pair[0];
+    }
+
+    @Override
+    protected double[] scoreBatch(List<int[]> batch) {
+      batchSizes.add(batch.size());
+      return batch.stream().mapToDouble(p -> p[0]).toArray();
+    }
+
+    @Override
+    protected Usage usage(List<int[]> pairs) {
+      long first = pairs.stream().filter(p -> p[1] == p[2]).count();
+      return new Usage(Map.of("new", first, "shared", pairs.size() - first));
+    }
+  }
+
+  @Test
+  void encodeAllAndUsageHooksSeeEveryQueryOfTheCall() {
+    SharingScorer s = new SharingScorer();
+    List<Scores> out = s.scoreAll(List.of(
+        new QueryDocuments("q1", docs("aa", "b")),
+        new QueryDocuments("q2", docs("b", "cccc", "aa"))));
+    assertArrayEquals(new double[] {2, 1}, out.get(0).values());
+    assertArrayEquals(new double[] {1, 4, 2}, out.get(1).values());
+    assertEquals(Map.of("new", 2L, "shared", 0L), out.get(0).usage().units());
+    assertEquals(Map.of("new", 1L, "shared", 2L), out.get(1).usage().units());
+    assertEquals(List.of(5), s.batchSizes);
+    assertEquals(Usage.NONE, new LengthScorer(2).score("q", docs("a")).usage());
   }
 }

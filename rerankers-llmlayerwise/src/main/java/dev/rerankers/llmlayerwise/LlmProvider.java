@@ -1,9 +1,21 @@
 package dev.rerankers.llmlayerwise;
 
+import dev.rerankers.ConfigException;
 import dev.rerankers.RerankerSpec;
+import dev.rerankers.llmlayerwise.internal.BgePrompt;
+import dev.rerankers.llmlayerwise.internal.LayerwiseParams;
 import dev.rerankers.llmlayerwise.internal.LlmLoader;
+import dev.rerankers.llmlayerwise.internal.LlmSettings;
+import dev.rerankers.llmlayerwise.internal.Qwen3Prompt;
+import dev.rerankers.spi.CommonOptions;
+import dev.rerankers.spi.Option;
+import dev.rerankers.spi.OptionValues;
 import dev.rerankers.spi.RerankerProvider;
 import dev.rerankers.spi.Scorer;
+import dev.rerankers.transformers.checkpoint.Placement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,31 +32,57 @@ import java.util.Set;
  * </ul>
  *
  * Options beyond the common ones ({@code device}, {@code dtype}, {@code batchSize} default 16,
- * {@code maxLength}): for {@code llm-layerwise} {@value #PROMPT}, {@value #CUTOFF_LAYERS},
- * {@value #COMPRESS_RATIO}, {@value #COMPRESS_LAYERS}, {@value #STOP_AT_CUTOFF}; for {@code
- * mxbaiv2} and {@code qwen3-reranker} {@value #INSTRUCTION}. See docs/llmlayerwise.md. Found by
- * {@link java.util.ServiceLoader}; use {@code Reranker.load(...)}.
+ * {@code maxLength}) are declared below: for {@code llm-layerwise} {@link #PROMPT}, {@link
+ * #CUTOFF_LAYERS}, {@link #COMPRESS_RATIO}, {@link #COMPRESS_LAYERS}, {@link #STOP_AT_CUTOFF}; for
+ * {@code mxbaiv2} and {@code qwen3-reranker} {@link #INSTRUCTION}. See docs/llmlayerwise.md. Found
+ * by {@link java.util.ServiceLoader}; use {@code Reranker.load(...)}.
  */
 public final class LlmProvider implements RerankerProvider {
-  /** Option: the instruction after the passage (llm-layerwise); default BAAI's Yes/No prompt. */
-  public static final String PROMPT = "prompt";
-  /** Option: cutoff layers, e.g. {@code 28} or {@code 20,28}; the deepest one gives the score. */
-  public static final String CUTOFF_LAYERS = "cutoffLayers";
-  /** Option: passage tokens pooled into one (gemma2-lightweight), 1 = off. */
-  public static final String COMPRESS_RATIO = "compressRatio";
-  /** Option: layers before which passages are compressed, e.g. {@code 24,40}. */
-  public static final String COMPRESS_LAYERS = "compressLayers";
-  /** Option: stop the forward (and the loading) at the cutoff layer; default true. */
-  public static final String STOP_AT_CUTOFF = "stopAtCutoff";
-  /** Option: a task instruction (mxbaiv2: none by default; qwen3-reranker: the model card's default). */
-  public static final String INSTRUCTION = "instruction";
-
-  /** The model types served. */
-  public static final String LAYERWISE = "llm-layerwise";
+  /** BAAI's layerwise and decoder rankers. */
+  public static final String LAYERWISE = LlmLoader.LAYERWISE;
   /** mxbai-rerank v2. */
-  public static final String MXBAI_V2 = "mxbaiv2";
+  public static final String MXBAI_V2 = LlmLoader.MXBAI_V2;
   /** Qwen3-Reranker. */
-  public static final String QWEN3 = "qwen3-reranker";
+  public static final String QWEN3 = LlmLoader.QWEN3;
+
+  @SuppressWarnings("unchecked")
+  private static final Class<List<Integer>> LAYER_LIST = (Class<List<Integer>>) (Class<?>) List.class;
+
+  /** Option (llm-layerwise): the instruction after the passage. */
+  public static final Option<String> PROMPT =
+      Option.text("prompt", "the instruction after the passage").defaultValue(BgePrompt.DEFAULT_PROMPT);
+  /** Option (llm-layerwise): cutoff layers, e.g. {@code 28} or {@code 20,28}; the deepest one gives the score. */
+  public static final Option<List<Integer>> CUTOFF_LAYERS =
+      Option.text("cutoffLayers", LAYER_LIST, v -> layers("cutoffLayers", v),
+              "layers whose heads score (layerwise checkpoints), e.g. 28 or 20,28; the deepest gives the score")
+          .defaultDescribed("28 for bge-reranker-v2-minicpm-layerwise and -v2.5-gemma2-lightweight, else the last layer");
+  /** Option (llm-layerwise): passage tokens pooled into one (gemma2-lightweight), 1 = off. */
+  public static final Option<Integer> COMPRESS_RATIO =
+      Option.integer("compressRatio", "passage tokens averaged into one (gemma2-lightweight); 1 = off").atLeast(1)
+          .defaultDescribed("2 for bge-reranker-v2.5-gemma2-lightweight, else 1");
+  /** Option (llm-layerwise): layers before which passages are compressed, e.g. {@code 24,40}. */
+  public static final Option<List<Integer>> COMPRESS_LAYERS =
+      Option.text("compressLayers", LAYER_LIST, v -> layers("compressLayers", v),
+              "layers before which passages are compressed (gemma2-lightweight), e.g. 24,40")
+          .defaultDescribed("24,40 for bge-reranker-v2.5-gemma2-lightweight, else none");
+  /** Option (llm-layerwise): stop the forward (and the loading) at the cutoff layer. */
+  public static final Option<Boolean> STOP_AT_CUTOFF =
+      Option.bool("stopAtCutoff", "stop the forward (and the loading) at the cutoff layer; false runs every layer "
+          + "(same scores, more work)").defaultValue(true);
+  /** Option (mxbaiv2, qwen3-reranker): a task instruction. */
+  public static final Option<String> INSTRUCTION =
+      Option.text("instruction", "the task instruction, put before the query");
+
+  private static final Option<Integer> BATCH_SIZE = CommonOptions.BATCH_SIZE.defaultValue(16)
+      .doc("prompts per forward pass");
+  private static final Option<Integer> MAX_LENGTH = CommonOptions.MAX_LENGTH.atLeast(8)
+      .doc("prompt length budget in tokens (Python's max_length)");
+  private static final List<Option<?>> LAYERWISE_OPTIONS = List.of(BATCH_SIZE, MAX_LENGTH.defaultValue(512), PROMPT,
+      CUTOFF_LAYERS, COMPRESS_RATIO, COMPRESS_LAYERS, STOP_AT_CUTOFF);
+  private static final List<Option<?>> MXBAI_OPTIONS = List.of(BATCH_SIZE, MAX_LENGTH.defaultValue(8192),
+      INSTRUCTION);
+  private static final List<Option<?>> QWEN3_OPTIONS = List.of(BATCH_SIZE, MAX_LENGTH.defaultValue(8192),
+      INSTRUCTION.defaultValue(Qwen3Prompt.DEFAULT_INSTRUCTION));
 
   @Override
   public String name() {
@@ -57,16 +95,63 @@ public final class LlmProvider implements RerankerProvider {
   }
 
   @Override
-  public Set<String> optionKeys(String modelType) {
+  public List<Option<?>> options(String modelType) {
     return switch (modelType) {
-      case LAYERWISE -> Set.of(PROMPT, CUTOFF_LAYERS, COMPRESS_RATIO, COMPRESS_LAYERS, STOP_AT_CUTOFF);
-      case MXBAI_V2, QWEN3 -> Set.of(INSTRUCTION);
-      default -> Set.of();
+      case LAYERWISE -> LAYERWISE_OPTIONS;
+      case MXBAI_V2 -> MXBAI_OPTIONS;
+      case QWEN3 -> QWEN3_OPTIONS;
+      default -> List.of();
     };
   }
 
   @Override
-  public Scorer create(RerankerSpec spec) {
-    return LlmLoader.load(spec);
+  public Scorer create(RerankerSpec spec, OptionValues options) {
+    return LlmLoader.load(spec, settings(spec.type(), options));
+  }
+
+  static LlmSettings settings(String type, OptionValues o) {
+    Placement placement = Placement.resolve(o.optional(CommonOptions.DEVICE).orElse(null),
+        o.optional(CommonOptions.DTYPE).orElse(null));
+    if (!LAYERWISE.equals(type)) {
+      return new LlmSettings(o.get(BATCH_SIZE), o.get(MAX_LENGTH), placement, null, o.optional(INSTRUCTION),
+          Optional.empty(), true, List.of());
+    }
+    List<String> given = new ArrayList<>();
+    for (Option<?> layerOption : List.of(CUTOFF_LAYERS, COMPRESS_RATIO, COMPRESS_LAYERS, STOP_AT_CUTOFF)) {
+      if (o.isSet(layerOption)) {
+        given.add(layerOption.key());
+      }
+    }
+    // Python rerankers' name-based defaults apply only when none of the three is given
+    Optional<LayerwiseParams> layers = o.isSet(CUTOFF_LAYERS) || o.isSet(COMPRESS_RATIO) || o.isSet(COMPRESS_LAYERS)
+        ? Optional.of(new LayerwiseParams(o.optional(CUTOFF_LAYERS).orElse(List.of()),
+            o.optional(COMPRESS_RATIO).orElse(1), o.optional(COMPRESS_LAYERS).orElse(List.of())))
+        : Optional.empty();
+    return new LlmSettings(o.get(BATCH_SIZE), o.get(MAX_LENGTH), placement, o.get(PROMPT), Optional.empty(), layers,
+        o.get(STOP_AT_CUTOFF), given);
+  }
+
+  /** A layer list: {@code 28}, {@code 24,40} or {@code [24, 40]}. */
+  static List<Integer> layers(String key, String value) {
+    String v = value.strip();
+    if (v.startsWith("[") && v.endsWith("]")) {
+      v = v.substring(1, v.length() - 1);
+    }
+    List<Integer> out = new ArrayList<>();
+    for (String part : v.split("[,;\\s]+")) {
+      if (part.isEmpty()) {
+        continue;
+      }
+      try {
+        int n = Integer.parseInt(part);
+        if (n < 0) {
+          throw new NumberFormatException();
+        }
+        out.add(n);
+      } catch (NumberFormatException e) {
+        throw new ConfigException(key + " must be a list of layer numbers like 24,40, got '" + value + "'");
+      }
+    }
+    return List.copyOf(out);
   }
 }

@@ -6,9 +6,8 @@ import static org.assertj.core.data.Offset.offset;
 import dev.rerankers.RankedResults;
 import dev.rerankers.Reranker;
 import dev.rerankers.Result;
-import dev.rerankers.llmlayerwise.internal.LlmScorer;
 import dev.rerankers.llmlayerwise.internal.MxbaiPrompt;
-import dev.rerankers.llmlayerwise.internal.TextEncoder;
+import dev.rerankers.llmlayerwise.internal.PromptTokenizer;
 import dev.rerankers.testing.TestFiles;
 import dev.rerankers.tokenizers.HfTokenizer;
 import java.nio.file.Path;
@@ -60,7 +59,7 @@ class MxbaiV2E2eTest {
     Map<String, Object> first = TestFiles.maps(EXPECTED.get("cases")).get(0);
     List<String> docs = TestFiles.strings(first.get("docs"));
     try (HfTokenizer t = HfTokenizer.builder(dev.rerankers.hub.ModelSource.local(DIR)).maxLength(Integer.MAX_VALUE).build()) {
-      MxbaiPrompt recipe = new MxbaiPrompt(new TextEncoder(t), null, 8192, 1024);
+      MxbaiPrompt recipe = new MxbaiPrompt(new PromptTokenizer(t), null, 8192, 1024);
       assertThat(recipe.staticLength()).isEqualTo(((Number) tok.get("static_tokens_length")).intValue());
       assertThat(recipe.effectiveMaxLength()).isEqualTo(((Number) tok.get("effective_max_length")).intValue());
       List<Map<String, Object>> pairs = TestFiles.maps(tok.get("pairs"));

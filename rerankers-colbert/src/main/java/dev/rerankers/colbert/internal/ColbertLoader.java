@@ -3,7 +3,6 @@ package dev.rerankers.colbert.internal;
 import dev.rerankers.CheckpointException;
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.RerankerSpec;
-import dev.rerankers.colbert.ColbertProvider;
 import dev.rerankers.hub.ModelSource;
 import dev.rerankers.tokenizers.HfTokenizer;
 import dev.rerankers.transformers.checkpoint.TensorInfo;
@@ -35,16 +34,15 @@ public final class ColbertLoader {
 
   private ColbertLoader() {}
 
-  /** Loads the ranker a spec describes. */
-  public static LateInteractionScorer load(RerankerSpec spec) {
-    Options o = Options.of(spec);
+  /** Loads the ranker a spec describes, with its checked options. */
+  public static LateInteractionScorer load(RerankerSpec spec, ColbertSettings o) {
     ModelSource source = ModelSource.of(spec);
     ConfigJson config = ConfigJson.read(source.file("config.json"));
     Weights w = Weights.open(source, o.placement());
     HfTokenizer tokenizer = null;
     try {
       Encoder encoder = Encoders.load(w, config);
-      String key = projectionKey(w, spec.option(ColbertProvider.PROJECTION).orElse(null), source.id());
+      String key = projectionKey(w, o.projection().orElse(null), source.id());
       TensorInfo t = w.info(key).orElseThrow();
       if (t.shape().length != 2 || t.shape()[1] != encoder.hiddenSize()) {
         throw new CheckpointException("projection " + key + " of " + source.id() + " has shape "
@@ -60,24 +58,24 @@ public final class ColbertLoader {
       w.checkAllUsed();
       int positions = config.integer("max_position_embeddings", encoder.maxLength());
       int docMax = positions - 2;
-      if (o.maxLength().isPresent()) {
-        if (o.maxLength().getAsInt() > docMax) {
+      if (o.documentLength().isPresent()) {
+        if (o.documentLength().getAsInt() > docMax) {
           LOG.log(System.Logger.Level.WARNING, "maxLength {0} exceeds max_position_embeddings - 2 = {1} of {2}; using {1}",
-              o.maxLength().getAsInt(), docMax, source.id());
+              o.documentLength().getAsInt(), docMax, source.id());
         } else {
-          docMax = o.maxLength().getAsInt();
+          docMax = o.documentLength().getAsInt();
         }
       }
       if (docMax < 3) {
         throw new ModelLoadException(source.id() + " allows documents of " + docMax + " tokens; ColBERT needs at least 3");
       }
       tokenizer = HfTokenizer.builder(source).maxLength(docMax).build();
-      Template template = Template.of(tokenizer, source.id());
-      long queryMarker = marker(tokenizer, spec.option(ColbertProvider.QUERY_TOKEN).orElse("[unused0]"), source.id());
-      long documentMarker = marker(tokenizer, spec.option(ColbertProvider.DOCUMENT_TOKEN).orElse("[unused1]"), source.id());
+      SpecialTokenLayout layout = SpecialTokenLayout.of(tokenizer, source.id());
+      long queryMarker = marker(tokenizer, o.queryToken(), source.id());
+      long documentMarker = marker(tokenizer, o.documentToken(), source.id());
       long mask = specialId(tokenizer, "mask_token").orElseThrow(() -> new ModelLoadException("the tokenizer of "
           + source.id() + " has no mask_token; ColBERT pads queries with it"));
-      ColbertRecipe recipe = new ColbertRecipe(tokenizer, template, queryMarker, documentMarker, mask, docMax,
+      ColbertRecipe recipe = new ColbertRecipe(tokenizer, layout, queryMarker, documentMarker, mask, docMax,
           encoder.maxLength());
       LateInteractionModel model = new LateInteractionModel(spec.model(), encoder, List.of(projection), List.of(w),
           tokenizer.padId());
@@ -98,8 +96,7 @@ public final class ColbertLoader {
   static String projectionKey(Weights w, String option, String model) {
     if (option != null) {
       if (!w.has(option)) {
-        throw new CheckpointException(model + " has no tensor " + option + " (option "
-            + ColbertProvider.PROJECTION + ")");
+        throw new CheckpointException(model + " has no tensor " + option + " (option projection)");
       }
       return option;
     }
@@ -109,11 +106,11 @@ public final class ColbertLoader {
     }
     if (found.isEmpty()) {
       throw new CheckpointException(model + " holds no ColBERT projection (tried " + PROJECTION_KEYS
-          + "); name it with the option " + ColbertProvider.PROJECTION + "=<key>, or load a sentence-transformers "
+          + "); name it with the option projection=<key>, or load a sentence-transformers "
           + "(modules.json + 1_Dense) checkpoint with type pylate");
     }
     throw new CheckpointException(model + " holds several projection candidates " + found + "; choose one with "
-        + "the option " + ColbertProvider.PROJECTION);
+        + "the option projection");
   }
 
   /** A marker token's id; Python's convert_tokens_to_ids falls back to the unknown token's id. */

@@ -30,12 +30,12 @@ import java.util.Map;
  * exceed the model's positions (Python then fails inside the embedding lookup), the [MASK]
  * padding stops at the last position.
  */
-public final class ColbertRecipe implements Recipe {
+public final class ColbertRecipe implements LateInteractionRecipe {
   /** ColBERT's query length floor that Python reuses as the document length floor. */
   static final int MIN_DOCUMENT_LENGTH = 32;
 
   private final HfTokenizer tokenizer;
-  private final Template template;
+  private final SpecialTokenLayout layout;
   private final long queryMarker;
   private final long documentMarker;
   private final long maskId;
@@ -51,10 +51,10 @@ public final class ColbertRecipe implements Recipe {
    * @param docMaxLength the document length cap (Python: max_position_embeddings − 2)
    * @param maxPositions the longest input the encoder accepts
    */
-  public ColbertRecipe(HfTokenizer tokenizer, Template template, long queryMarker, long documentMarker, long maskId,
+  public ColbertRecipe(HfTokenizer tokenizer, SpecialTokenLayout layout, long queryMarker, long documentMarker, long maskId,
       int docMaxLength, int maxPositions) {
     this.tokenizer = tokenizer;
-    this.template = template;
+    this.layout = layout;
     this.queryMarker = queryMarker;
     this.documentMarker = documentMarker;
     this.maskId = maskId;
@@ -81,8 +81,8 @@ public final class ColbertRecipe implements Recipe {
 
   @Override
   public TokenRow query(String query) {
-    long[] ids = template.truncate(tokenizer.encode(query).ids(), docMaxLength - 1);
-    ids = Template.insertAfterFirst(ids, queryMarker);
+    long[] ids = layout.truncate(tokenizer.encode(query).ids(), docMaxLength - 1);
+    ids = SpecialTokenLayout.insertAfterFirst(ids, queryMarker);
     int real = 0;
     for (long id : ids) {
       real += id != padId ? 1 : 0;
@@ -124,7 +124,7 @@ public final class ColbertRecipe implements Recipe {
 
   @Override
   public TokenRow document(Encoding tokens, int variant) {
-    return TokenRow.allKept(Template.insertAfterFirst(template.truncate(tokens.ids(), variant), documentMarker));
+    return TokenRow.allKept(SpecialTokenLayout.insertAfterFirst(layout.truncate(tokens.ids(), variant), documentMarker));
   }
 
   @Override

@@ -36,7 +36,7 @@ public final class DocumentCache {
    * A document's vectors.
    *
    * @param length the document's token count before any set-dependent truncation
-   * @param variant the input variant the vectors were computed for (see {@link Recipe#variants})
+   * @param variant the input variant the vectors were computed for (see {@link LateInteractionRecipe#variants})
    * @param vectors kept vectors, row-major {@code [count, dim]}
    */
   public record Entry(int length, int variant, float[] vectors) {

@@ -75,7 +75,8 @@ public final class LateInteractionModel implements AutoCloseable {
 
   /**
    * Encodes one batch: for each row, its kept token vectors, L2-normalised, row-major {@code
-   * [kept, dim]}.
+   * [kept, dim]}. Engine failures escape as they are: the scorer wraps them once, with the batch's
+   * context.
    *
    * @throws InferenceException when an id is outside the vocabulary or a row exceeds the positions
    */
@@ -133,12 +134,6 @@ public final class LateInteractionModel implements AutoCloseable {
       // torch.nn.functional.normalize: x / max(||x||, 1e-12) (Python ColBERT divides by the norm itself)
       NDArray norm = h.norm(new int[] {-1}, true).maximum(1e-12f);
       flat = h.div(norm).toFloatArray();
-    } catch (RuntimeException e) {
-      if (e instanceof dev.rerankers.RerankerException r) {
-        throw r;
-      }
-      throw new InferenceException(name + " failed to encode a batch of " + b + " texts of up to " + len
-          + " tokens: " + e.getMessage(), e);
     }
     List<float[]> out = new ArrayList<>(b);
     for (int i = 0; i < b; i++) {

@@ -94,13 +94,21 @@ public final class MaxSim {
     }
     double[] out = new double[maxima.length];
     for (int i = 0; i < maxima.length; i++) {
-      boolean padded = zeroPadded && counts[i] < longest;
-      float sum = 0;
-      for (float m : maxima[i]) {
-        sum += padded ? Math.max(m, 0f) : m;
-      }
-      out[i] = (float) (sum / divisor);
+      out[i] = score(maxima[i], zeroPadded && counts[i] < longest, divisor);
     }
     return out;
+  }
+
+  /**
+   * One document's score from its row of {@link #tokenMaxima}: the sum over query vectors divided
+   * by {@code divisor}, each maximum raised to at least 0 when the document is {@code padded} with
+   * zero vectors (PyLate, for a document shorter than its set's longest).
+   */
+  public static double score(float[] maxima, boolean padded, double divisor) {
+    float sum = 0;
+    for (float m : maxima) {
+      sum += padded ? Math.max(m, 0f) : m;
+    }
+    return (float) (sum / divisor);
   }
 }

@@ -4,18 +4,14 @@ import dev.rerankers.CheckpointException;
 import dev.rerankers.ConfigException;
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.RerankerSpec;
-import dev.rerankers.colbert.ColbertProvider;
 import dev.rerankers.hub.ModelSource;
-import dev.rerankers.json.Json;
+import dev.rerankers.json.JsonFile;
 import dev.rerankers.tokenizers.HfTokenizer;
 import dev.rerankers.transformers.checkpoint.Weights;
 import dev.rerankers.transformers.models.ConfigJson;
 import dev.rerankers.transformers.models.Encoder;
 import dev.rerankers.transformers.models.Encoders;
 import dev.rerankers.transformers.nn.Linear;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -65,14 +61,8 @@ public final class PylateLoader {
     boolean lowerCase;
   }
 
-  /** Loads the ranker a spec describes. */
-  public static LateInteractionScorer load(RerankerSpec spec) {
-    Options o = Options.of(spec);
-    Integer queryLengthOption = spec.option(ColbertProvider.QUERY_LENGTH).isPresent()
-        ? spec.intOption(ColbertProvider.QUERY_LENGTH, 0) : null;
-    if (queryLengthOption != null && queryLengthOption < 3) {
-      throw new ConfigException(ColbertProvider.QUERY_LENGTH + " must be >= 3, got " + queryLengthOption);
-    }
+  /** Loads the ranker a spec describes, with its checked options. */
+  public static LateInteractionScorer load(RerankerSpec spec, PylateSettings o) {
     ModelSource source = ModelSource.of(spec);
     List<AutoCloseable> opened = new ArrayList<>();
     try {
@@ -114,8 +104,8 @@ public final class PylateLoader {
               + "projection, so there is nothing meaningful to run");
         }
         encoderSource.optionalFile("sentence_bert_config.json")
-            .ifPresent(p -> fs.lowerCase = Boolean.TRUE.equals(json(p).get("do_lower_case")));
-        source.optionalFile("config_sentence_transformers.json").ifPresent(p -> readStConfig(json(p), fs));
+            .ifPresent(p -> fs.lowerCase = Boolean.TRUE.equals(JsonFile.readObject(p).get("do_lower_case")));
+        source.optionalFile("config_sentence_transformers.json").ifPresent(p -> readStConfig(JsonFile.readObject(p), fs));
       } else {
         encoderSource = source;
         ConfigJson config = ConfigJson.read(source.file("config.json"));
@@ -138,10 +128,10 @@ public final class PylateLoader {
         w.checkAllUsed();
         fs.queryPrefix = "[unused0]";
         fs.documentPrefix = "[unused1]";
-        source.optionalFile("artifact.metadata").ifPresent(p -> readMetadata(json(p), fs));
+        source.optionalFile("artifact.metadata").ifPresent(p -> readMetadata(JsonFile.readObject(p), fs));
       }
-      int queryLength = queryLengthOption != null ? queryLengthOption : orDefault(fs.queryLength, 32);
-      int documentLength = o.maxLength().isPresent() ? o.maxLength().getAsInt() : orDefault(fs.documentLength, 180);
+      int queryLength = o.queryLength().orElse(orDefault(fs.queryLength, 32));
+      int documentLength = o.documentLength().orElse(orDefault(fs.documentLength, 180));
       String queryPrefix = fs.queryPrefix != null ? fs.queryPrefix : "[Q] ";
       String documentPrefix = fs.documentPrefix != null ? fs.documentPrefix : "[D] ";
       HfTokenizer probe = HfTokenizer.builder(encoderSource).build();
@@ -177,14 +167,14 @@ public final class PylateLoader {
       long padId = probe.padId();
       probe.close();
       opened.remove(probe);
-      PylateRecipe.Settings settings = new PylateRecipe.Settings(queryPrefix, documentPrefix, queryPrefixId,
+      PylateRecipe.Config config = new PylateRecipe.Config(queryPrefix, documentPrefix, queryPrefixId,
           documentPrefixId, queryLength, documentLength, orDefault(fs.queryExpansion, true),
           orDefault(fs.attendToExpansion, false), expansion, skiplist, fs.prompt, fs.lowerCase);
       if (queryLength > encoder.maxLength() || documentLength > encoder.maxLength()) {
         throw new ConfigException("query_length " + queryLength + " / document_length " + documentLength + " of "
             + source.id() + " exceed the encoder's " + encoder.maxLength() + " positions");
       }
-      PylateRecipe recipe = new PylateRecipe(queryTokenizer, documentTokenizer, settings);
+      PylateRecipe recipe = new PylateRecipe(queryTokenizer, documentTokenizer, config);
       LateInteractionModel model = new LateInteractionModel(spec.model(), encoder, projections, weights, padId);
       Map<String, String> details = new LinkedHashMap<>();
       details.put("layout", layout);
@@ -204,7 +194,7 @@ public final class PylateLoader {
 
   /** A sentence-transformers / PyLate Dense module: a linear layer with an identity activation. */
   private static Linear dense(ModelSource folder, Weights w) {
-    Map<String, Object> c = json(folder.file("config.json"));
+    Map<String, Object> c = JsonFile.readObject(folder.file("config.json"));
     String act = String.valueOf(c.getOrDefault("activation_function", "torch.nn.modules.linear.Identity"));
     if (!act.equals("torch.nn.modules.linear.Identity")) {
       throw new ModelLoadException("Dense module " + folder.id() + " uses activation " + act
@@ -272,7 +262,7 @@ public final class PylateLoader {
 
   @SuppressWarnings("unchecked")
   private static List<Map<String, Object>> modules(Path file) {
-    Object o = parse(file);
+    Object o = JsonFile.read(file);
     if (!(o instanceof List<?> list)) {
       throw new ModelLoadException(file + " must hold a JSON list of modules");
     }
@@ -285,25 +275,6 @@ public final class PylateLoader {
     }
     out.sort(Comparator.comparingInt(m -> m.get("idx") instanceof Number n ? n.intValue() : 0));
     return out;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> json(Path file) {
-    Object o = parse(file);
-    if (!(o instanceof Map<?, ?>)) {
-      throw new ModelLoadException(file + " must hold a JSON object");
-    }
-    return (Map<String, Object>) o;
-  }
-
-  private static Object parse(Path file) {
-    try {
-      return Json.parse(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
-      throw new ModelLoadException(file + " is not valid JSON: " + e.getMessage(), e);
-    }
   }
 
   private static long number(Map<String, Object> c, String key, ModelSource folder) {

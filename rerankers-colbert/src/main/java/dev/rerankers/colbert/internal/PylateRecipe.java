@@ -29,10 +29,13 @@ import java.util.Set;
  *       vectors); summed, then divided by the number of query vectors as PyLateRanker does.
  * </ul>
  */
-public final class PylateRecipe implements Recipe {
+public final class PylateRecipe implements LateInteractionRecipe {
 
-  /** PyLate's resolved settings (config_sentence_transformers.json, artifact.metadata, defaults). */
-  public record Settings(
+  /**
+   * The model's PyLate configuration, as resolved from its files (config_sentence_transformers.json,
+   * artifact.metadata) and PyLate's defaults, options applied.
+   */
+  public record Config(
       String queryPrefix,
       String documentPrefix,
       Long queryPrefixId,
@@ -46,7 +49,7 @@ public final class PylateRecipe implements Recipe {
       String prompt,
       boolean lowerCase) {
 
-    public Settings {
+    public Config {
       skiplist = Set.copyOf(skiplist);
       if (!queryExpansion) {
         attendToExpansionTokens = false; // as PyLate: no expansion, nothing to attend to
@@ -56,16 +59,16 @@ public final class PylateRecipe implements Recipe {
 
   private final HfTokenizer queryTokenizer;
   private final HfTokenizer documentTokenizer;
-  private final Settings s;
+  private final Config s;
 
   /**
    * @param queryTokenizer truncating at the query length (minus one with a prefix)
    * @param documentTokenizer truncating at the document length (minus one with a prefix)
    */
-  public PylateRecipe(HfTokenizer queryTokenizer, HfTokenizer documentTokenizer, Settings settings) {
+  public PylateRecipe(HfTokenizer queryTokenizer, HfTokenizer documentTokenizer, Config config) {
     this.queryTokenizer = queryTokenizer;
     this.documentTokenizer = documentTokenizer;
-    this.s = settings;
+    this.s = config;
   }
 
   @Override
@@ -91,8 +94,8 @@ public final class PylateRecipe implements Recipe {
     long[] attention = new long[ids.length];
     Arrays.fill(attention, 0, real, 1);
     if (s.queryPrefixId() != null) {
-      ids = Template.insertAfterFirst(ids, s.queryPrefixId());
-      attention = Template.insertAfterFirst(attention, 1);
+      ids = SpecialTokenLayout.insertAfterFirst(ids, s.queryPrefixId());
+      attention = SpecialTokenLayout.insertAfterFirst(attention, 1);
     }
     if (s.attendToExpansionTokens()) {
       Arrays.fill(attention, 1);
@@ -127,7 +130,7 @@ public final class PylateRecipe implements Recipe {
   public TokenRow document(Encoding tokens, int variant) {
     long[] ids = tokens.ids();
     if (s.documentPrefixId() != null) {
-      ids = Template.insertAfterFirst(ids, s.documentPrefixId());
+      ids = SpecialTokenLayout.insertAfterFirst(ids, s.documentPrefixId());
     }
     long[] attention = new long[ids.length];
     Arrays.fill(attention, 1);
@@ -143,8 +146,8 @@ public final class PylateRecipe implements Recipe {
     return true;
   }
 
-  /** The resolved settings. */
-  public Settings settings() {
+  /** The resolved configuration. */
+  public Config config() {
     return s;
   }
 

@@ -1,9 +1,8 @@
 package dev.rerankers.colbert.bench;
 
 import dev.rerankers.Document;
-import dev.rerankers.Reranker;
-import dev.rerankers.colbert.ColbertProvider;
 import dev.rerankers.colbert.internal.LateInteractionScorer;
+import dev.rerankers.colbert.internal.LoadedScorer;
 import dev.rerankers.json.Json;
 import dev.rerankers.testing.SharedData;
 import java.io.IOException;
@@ -107,8 +106,7 @@ public final class ColbertBenchmark {
     }
     Time first = new Time();
     Time second = new Time();
-    try (LateInteractionScorer scorer = (LateInteractionScorer) new ColbertProvider()
-        .create(Reranker.resolve("colbert:" + model + "?batchSize=32&device=cpu"))) {
+    try (LateInteractionScorer scorer = LoadedScorer.of("colbert:" + model + "?batchSize=32&device=cpu")) {
       scorer.score(queries.get(0), documents.subList(0, Math.min(8, n))); // warm-up
       for (int r = 0; r < repeats; r++) {
         scorer.clearCache();

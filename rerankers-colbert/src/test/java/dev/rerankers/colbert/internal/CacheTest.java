@@ -5,8 +5,7 @@ import static dev.rerankers.testing.TestFiles.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rerankers.Document;
-import dev.rerankers.Reranker;
-import dev.rerankers.colbert.ColbertProvider;
+import dev.rerankers.spi.QueryDocuments;
 import dev.rerankers.spi.Scores;
 import dev.rerankers.testing.TestFiles;
 import java.util.ArrayList;
@@ -29,7 +28,7 @@ class CacheTest {
   static final double SAME = 1e-5;
 
   static LateInteractionScorer load(String spec) {
-    return (LateInteractionScorer) new ColbertProvider().create(Reranker.resolve(spec));
+    return LoadedScorer.of(spec);
   }
 
   /** 100 distinct SciFact texts: the fixture's documents, then their sentences. */
@@ -95,6 +94,38 @@ class CacheTest {
       assertThat(cold.stats().cache().entries()).isZero();
       System.out.printf("cache %-7s: second query encoded %d of 100 documents; cached vs fresh scores max|Δ| = %.3g%n",
           p[0], second.usage().get(LateInteractionScorer.ENCODED_DOCUMENTS), diff);
+      assertThat(diff).isLessThanOrEqualTo(SAME);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"colbert:e2e/colbert", "pylate:e2e/pylate-modernbert"})
+  void should_encode_a_document_several_queries_share_once_per_call(String spec) {
+    String[] p = spec.split(":", 2);
+    List<Document> docs = hundredDocuments();
+    List<String> q = queries();
+    List<Document> a = docs.subList(0, 40);
+    List<Document> b = docs.subList(40, 80);
+    // no cache: whatever is shared comes from the call itself
+    try (LateInteractionScorer cold = load(p[0] + ":" + TestFiles.resource(p[1]) + "?cacheMb=0&batchSize=16")) {
+      List<Scores> all = cold.scoreAll(List.of(new QueryDocuments(q.get(0), a), new QueryDocuments(q.get(1), b),
+          new QueryDocuments(q.get(2), a)));
+      long[][] usage = new long[3][];
+      for (int i = 0; i < 3; i++) {
+        usage[i] = new long[] {all.get(i).usage().get(LateInteractionScorer.ENCODED_DOCUMENTS),
+            all.get(i).usage().get(LateInteractionScorer.CACHED_DOCUMENTS),
+            all.get(i).usage().get(LateInteractionScorer.ENCODED_QUERIES)};
+      }
+      assertThat(usage).isDeepEqualTo(new long[][] {{40, 0, 1}, {40, 0, 1}, {0, 40, 1}});
+      assertThat(cold.stats().documentsEncoded()).isEqualTo(80);
+      assertThat(cold.stats().queriesEncoded()).isEqualTo(3);
+      double diff = 0;
+      List<List<Document>> sets = List.of(a, b, a);
+      for (int i = 0; i < 3; i++) {
+        diff = Math.max(diff, TestFiles.maxAbsDiff(all.get(i).values(), cold.score(q.get(i), sets.get(i)).values()));
+      }
+      System.out.printf("scoreAll %-7s: 3 queries, 120 pairs, 80 documents encoded; vs one query at a time max|Δ| = %.3g%n",
+          p[0], diff);
       assertThat(diff).isLessThanOrEqualTo(SAME);
     }
   }

@@ -14,8 +14,8 @@ class ColbertRecipeTest {
   void should_stop_the_mask_padding_at_the_last_position() {
     try (HfTokenizer tok = HfTokenizer.builder(dev.rerankers.hub.ModelSource.local(TestFiles.resource("e2e/colbert")))
         .maxLength(510).build()) {
-      Template t = Template.of(tok, "colbert");
-      assertThat(t).isEqualTo(new Template(1, 1));
+      SpecialTokenLayout t = SpecialTokenLayout.of(tok, "colbert");
+      assertThat(t).isEqualTo(new SpecialTokenLayout(1, 1));
       ColbertRecipe wide = new ColbertRecipe(tok, t, 1, 2, 6, 510, 512);
       ColbertRecipe narrow = new ColbertRecipe(tok, t, 1, 2, 6, 510, 40);
       String query = "a deficiency of vitamin b12 increases blood levels of homocysteine and folic acid lowers "

@@ -4,8 +4,6 @@ import static dev.rerankers.testing.TestFiles.maps;
 import static dev.rerankers.testing.TestFiles.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rerankers.Reranker;
-import dev.rerankers.colbert.ColbertProvider;
 import dev.rerankers.testing.TestFiles;
 import dev.rerankers.tokenizers.Encoding;
 import java.util.ArrayList;
@@ -25,9 +23,8 @@ class CpuPassSplitTest {
   void should_give_the_vectors_of_one_pass(String type, String fixture) {
     var folder = TestFiles.resource("e2e/" + fixture);
     List<Map<String, Object>> cases = maps(TestFiles.json(folder.resolve("expected.json")).get("cases"));
-    try (LateInteractionScorer s = (LateInteractionScorer) new ColbertProvider()
-        .create(Reranker.resolve(type + ":" + folder + "?cacheMb=0"))) {
-      Recipe recipe = s.recipe();
+    try (LateInteractionScorer s = LoadedScorer.of(type + ":" + folder + "?cacheMb=0")) {
+      LateInteractionRecipe recipe = s.recipe();
       LateInteractionModel model = s.model();
       List<TokenRow> rows = new ArrayList<>();
       List<Encoding> tokens = recipe.tokenize(strings(cases.get(0).get("docs")));

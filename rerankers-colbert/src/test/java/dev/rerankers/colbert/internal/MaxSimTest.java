@@ -96,13 +96,13 @@ class MaxSimTest {
 
   @Test
   void should_truncate_text_tokens_and_keep_the_template() {
-    Template t = new Template(1, 1);
+    SpecialTokenLayout t = new SpecialTokenLayout(1, 1);
     assertThat(t.truncate(new long[] {101, 1, 2, 3, 102}, 4)).containsExactly(101, 1, 2, 102);
     assertThat(t.truncate(new long[] {101, 1, 2, 3, 102}, 2)).containsExactly(101, 102);
     assertThat(t.truncate(new long[] {101, 1, 102}, 5)).containsExactly(101, 1, 102);
-    assertThat(new Template(0, 2).truncate(new long[] {1, 2, 3, 8, 9}, 3)).containsExactly(1, 8, 9);
-    assertThat(Template.insertAfterFirst(new long[] {101, 102}, 7)).containsExactly(101, 7, 102);
-    assertThat(Template.insertAfterFirst(new long[0], 7)).containsExactly(7);
+    assertThat(new SpecialTokenLayout(0, 2).truncate(new long[] {1, 2, 3, 8, 9}, 3)).containsExactly(1, 8, 9);
+    assertThat(SpecialTokenLayout.insertAfterFirst(new long[] {101, 102}, 7)).containsExactly(101, 7, 102);
+    assertThat(SpecialTokenLayout.insertAfterFirst(new long[0], 7)).containsExactly(7);
     assertThat(PythonText.strip("\u00a0 \t x y \u2003\n")).isEqualTo("x y");
   }
 }

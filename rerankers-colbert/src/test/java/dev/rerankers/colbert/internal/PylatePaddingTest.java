@@ -6,8 +6,6 @@ import static dev.rerankers.testing.TestFiles.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
-import dev.rerankers.Reranker;
-import dev.rerankers.colbert.ColbertProvider;
 import dev.rerankers.testing.TestFiles;
 import dev.rerankers.tokenizers.Encoding;
 import java.util.ArrayList;
@@ -29,9 +27,8 @@ class PylatePaddingTest {
     List<Map<String, Object>> cases = maps(TestFiles.json(folder.resolve("expected.json")).get("cases"));
     double withRule = 0;
     double without = 0;
-    try (LateInteractionScorer s = (LateInteractionScorer) new ColbertProvider()
-        .create(Reranker.resolve("pylate:" + folder + "?cacheMb=0"))) {
-      Recipe recipe = s.recipe();
+    try (LateInteractionScorer s = LoadedScorer.of("pylate:" + folder + "?cacheMb=0")) {
+      LateInteractionRecipe recipe = s.recipe();
       LateInteractionModel model = s.model();
       for (Map<String, Object> c : cases) {
         TokenRow q = recipe.query((String) c.get("query"));

@@ -6,7 +6,6 @@ import static dev.rerankers.testing.TestFiles.maps;
 import static dev.rerankers.testing.TestFiles.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rerankers.Reranker;
 import dev.rerankers.testing.TestFiles;
 import dev.rerankers.tokenizers.Encoding;
 import java.nio.file.Path;
@@ -21,11 +20,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TokenizationParityTest {
 
   static LateInteractionScorer load(String spec) {
-    return (LateInteractionScorer) new dev.rerankers.colbert.ColbertProvider().create(Reranker.resolve(spec));
+    return LoadedScorer.of(spec);
   }
 
   /** Python's document inputs for one candidate set, through tokenize → variants → document. */
-  static List<TokenRow> documents(Recipe recipe, List<String> docs) {
+  static List<TokenRow> documents(LateInteractionRecipe recipe, List<String> docs) {
     List<Encoding> enc = recipe.tokenize(docs);
     int[] lengths = enc.stream().mapToInt(Encoding::length).toArray();
     int[] variants = recipe.variants(lengths);
@@ -44,7 +43,7 @@ class TokenizationParityTest {
     Map<String, Object> tok = map(expected.get("tokenization"));
     Map<String, Object> first = maps(expected.get("cases")).get(0);
     try (LateInteractionScorer scorer = load("colbert:" + folder)) {
-      Recipe recipe = scorer.recipe();
+      LateInteractionRecipe recipe = scorer.recipe();
       TokenRow q = recipe.query((String) first.get("query"));
       assertThat(q.ids()).containsExactly(longs(tok.get("query_input_ids")));
       assertThat(q.attention()).containsExactly(longs(tok.get("query_attention_mask")));
@@ -66,7 +65,7 @@ class TokenizationParityTest {
     List<Map<String, Object>> cases = maps(expected.get("cases"));
     try (LateInteractionScorer scorer = load("pylate:" + folder)) {
       PylateRecipe recipe = (PylateRecipe) scorer.recipe();
-      PylateRecipe.Settings s = recipe.settings();
+      PylateRecipe.Config s = recipe.config();
       assertThat(s.queryPrefixId()).isEqualTo(((Number) settings.get("query_prefix_id")).longValue());
       assertThat(s.documentPrefixId()).isEqualTo(((Number) settings.get("document_prefix_id")).longValue());
       assertThat(s.expansionId()).isEqualTo(((Number) settings.get("pad_token_id_used_for_expansion")).longValue());
@@ -94,7 +93,7 @@ class TokenizationParityTest {
   void should_build_the_edge_case_inputs_python_built() {
     Map<String, Object> edge = TestFiles.json(TestFiles.resource("edge/colbert-edge.json"));
     try (LateInteractionScorer scorer = load("colbert:" + TestFiles.resource("e2e/colbert"))) {
-      Recipe recipe = scorer.recipe();
+      LateInteractionRecipe recipe = scorer.recipe();
       for (Map<String, Object> set : maps(edge.get("sets"))) {
         TokenRow q = recipe.query((String) set.get("query"));
         assertThat(q.ids()).as("%s query", set.get("name")).containsExactly(longs(set.get("query_input_ids")));

@@ -1,7 +1,7 @@
 package dev.rerankers.llmlayerwise.internal;
 
-import static dev.rerankers.llmlayerwise.internal.PromptRecipe.concat;
-import static dev.rerankers.llmlayerwise.internal.PromptRecipe.head;
+import static dev.rerankers.llmlayerwise.internal.PairPrompt.concat;
+import static dev.rerankers.llmlayerwise.internal.PairPrompt.head;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,14 +21,14 @@ import java.util.Map;
  * equals the pad token (FlagEmbedding's rule). When even the whole second part cannot make room
  * (a tiny {@code maxLength}), nothing is cut, as transformers' {@code prepare_for_model} does.
  */
-public final class BgePrompt implements PromptRecipe {
+public final class BgePrompt implements PairPrompt {
   /** The default prompt of Python rerankers and FlagEmbedding. */
   public static final String DEFAULT_PROMPT = "Given a query A and a passage B, determine whether the passage "
       + "contains an answer to the query by providing a prediction of either 'Yes' or 'No'.";
 
   private static final System.Logger LOG = System.getLogger(BgePrompt.class.getName());
 
-  private final TextEncoder encoder;
+  private final PromptTokenizer tokenizer;
   private final long[] bos;
   private final long[] sep;
   private final long[] prompt;
@@ -39,20 +39,20 @@ public final class BgePrompt implements PromptRecipe {
    * @param prompt the instruction after the passage
    * @param maxLength Python's {@code max_sequence_length} (default 512)
    */
-  public BgePrompt(TextEncoder encoder, String prompt, int maxLength) {
-    this.encoder = encoder;
+  public BgePrompt(PromptTokenizer tokenizer, String prompt, int maxLength) {
+    this.tokenizer = tokenizer;
     this.promptText = prompt;
     this.maxLength = maxLength;
-    java.util.OptionalLong b = encoder.specialTokenId("bos_token");
-    this.bos = b.isPresent() && b.getAsLong() != encoder.padId() ? new long[] {b.getAsLong()} : new long[0];
-    this.sep = encoder.ids("\n");
-    this.prompt = encoder.ids(prompt);
+    java.util.OptionalLong b = tokenizer.specialTokenId("bos_token");
+    this.bos = b.isPresent() && b.getAsLong() != tokenizer.padId() ? new long[] {b.getAsLong()} : new long[0];
+    this.sep = tokenizer.ids("\n");
+    this.prompt = tokenizer.ids(prompt);
   }
 
   @Override
   public PromptTokens build(String query, String document) {
-    long[] q = encoder.ids("A: " + query);
-    long[] p = encoder.ids("B: " + document);
+    long[] q = tokenizer.ids("A: " + query);
+    long[] p = tokenizer.ids("B: " + document);
     boolean truncated = q.length > maxLength * 3 / 4 || p.length > maxLength;
     long[] first = concat(bos, head(q, maxLength * 3 / 4));
     long[] second = concat(sep, head(p, maxLength));

@@ -5,7 +5,6 @@ import dev.rerankers.ConfigException;
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.RerankerSpec;
 import dev.rerankers.hub.ModelSource;
-import dev.rerankers.llmlayerwise.LlmProvider;
 import dev.rerankers.spi.Scorer;
 import dev.rerankers.tokenizers.HfTokenizer;
 import dev.rerankers.transformers.checkpoint.Placement;
@@ -23,9 +22,16 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeSet;
 
-/** Turns a resolved spec into an {@link LlmScorer}: tokenizer, prompt recipe, decoder and score rule. */
+/** Turns a resolved spec and its settings into an {@link LlmScorer}: tokenizer, prompt, decoder and score rule. */
 public final class LlmLoader {
   private static final System.Logger LOG = System.getLogger(LlmLoader.class.getName());
+
+  /** BAAI's layerwise and decoder rankers. */
+  public static final String LAYERWISE = "llm-layerwise";
+  /** mxbai-rerank v2. */
+  public static final String MXBAI_V2 = "mxbaiv2";
+  /** Qwen3-Reranker. */
+  public static final String QWEN3 = "qwen3-reranker";
 
   /** Python rerankers' {@code DEFAULT_PARAMS}, by the model name's last path segment. */
   private static final Map<String, LayerwiseParams> DEFAULTS = Map.of(
@@ -34,27 +40,18 @@ public final class LlmLoader {
 
   private LlmLoader() {}
 
-  /** BAAI's cutoff and compression parameters ({@code cutoffLayers} empty: the last layer). */
-  record LayerwiseParams(List<Integer> cutoffLayers, int compressRatio, List<Integer> compressLayers) {}
-
-  /** Loads the ranker a spec describes. */
-  public static Scorer load(RerankerSpec spec) {
-    int batchSize = spec.intOption(RerankerSpec.BATCH_SIZE, 16);
-    if (batchSize < 1) {
-      throw new ConfigException("batchSize must be >= 1, got " + batchSize);
-    }
+  /** Loads the ranker a spec describes, with its checked options. */
+  public static Scorer load(RerankerSpec spec, LlmSettings settings) {
     ModelSource source = ModelSource.of(spec);
     ConfigJson config = ConfigJson.read(source.file("config.json"));
-    Placement placement = Placement.resolve(spec.option(RerankerSpec.DEVICE).orElse(null),
-        spec.option(RerankerSpec.DTYPE).orElse(null));
-    // the recipes truncate themselves: the tokenizer must not cut at model_max_length
+    // the prompts truncate themselves: the tokenizer must not cut at model_max_length
     HfTokenizer tokenizer = HfTokenizer.builder(source).maxLength(Integer.MAX_VALUE).build();
     try {
-      TextEncoder encoder = new TextEncoder(tokenizer);
+      PromptTokenizer prompts = new PromptTokenizer(tokenizer);
       return switch (spec.type()) {
-        case LlmProvider.MXBAI_V2 -> mxbai(spec, source, config, placement, tokenizer, encoder, batchSize);
-        case LlmProvider.QWEN3 -> qwen3(spec, source, config, placement, tokenizer, encoder, batchSize);
-        case LlmProvider.LAYERWISE -> layerwise(spec, source, config, placement, tokenizer, encoder, batchSize);
+        case MXBAI_V2 -> mxbai(spec, settings, source, config, tokenizer, prompts);
+        case QWEN3 -> qwen3(spec, settings, source, config, tokenizer, prompts);
+        case LAYERWISE -> layerwise(spec, settings, source, config, tokenizer, prompts);
         default -> throw new ConfigException("the llmlayerwise backend does not serve type " + spec.type());
       };
     } catch (RuntimeException e) {
@@ -63,64 +60,61 @@ public final class LlmLoader {
     }
   }
 
-  private static Scorer mxbai(RerankerSpec spec, ModelSource source, ConfigJson config, Placement placement,
-      HfTokenizer tokenizer, TextEncoder encoder, int batchSize) {
+  private static Scorer mxbai(RerankerSpec spec, LlmSettings s, ModelSource source, ConfigJson config,
+      HfTokenizer tokenizer, PromptTokenizer prompts) {
     DecoderConfig dc = DecoderConfig.from(config);
-    int maxLength = maxLength(spec, 8192);
-    MxbaiPrompt recipe = new MxbaiPrompt(encoder, spec.option(LlmProvider.INSTRUCTION).orElse(null), maxLength,
+    MxbaiPrompt prompt = new MxbaiPrompt(prompts, s.instruction().orElse(null), s.maxLength(),
         dc.maxPositionEmbeddings());
-    long pos = firstId(encoder, "1", spec.model());
-    long neg = firstId(encoder, "0", spec.model());
-    DirectMemory.check(source, placement, k -> true, spec.model());
-    CausalLm lm = CausalLm.load(source, placement);
-    return new LlmScorer(spec.type(), spec.model(), tokenizer, recipe,
+    long pos = firstId(prompts, "1", spec.model());
+    long neg = firstId(prompts, "0", spec.model());
+    DirectMemory.check(source, s.placement(), k -> true, spec.model());
+    CausalLm lm = CausalLm.load(source, s.placement());
+    return new LlmScorer(spec.type(), spec.model(), tokenizer, prompt,
         new TokenScoreModel(lm, architecture(config), TokenScoreModel.Rule.DIFFERENCE, "logit(\"1\") - logit(\"0\")",
-            pos, neg), batchSize);
+            pos, neg), s.batchSize());
   }
 
-  private static Scorer qwen3(RerankerSpec spec, ModelSource source, ConfigJson config, Placement placement,
-      HfTokenizer tokenizer, TextEncoder encoder, int batchSize) {
+  private static Scorer qwen3(RerankerSpec spec, LlmSettings s, ModelSource source, ConfigJson config,
+      HfTokenizer tokenizer, PromptTokenizer prompts) {
     DecoderConfig.from(config);
-    Qwen3Prompt recipe = new Qwen3Prompt(encoder, spec.option(LlmProvider.INSTRUCTION).orElse(null), maxLength(spec, 8192));
-    long yes = vocabId(encoder, "yes", spec.model());
-    long no = vocabId(encoder, "no", spec.model());
-    DirectMemory.check(source, placement, k -> true, spec.model());
-    CausalLm lm = CausalLm.load(source, placement);
-    return new LlmScorer(spec.type(), spec.model(), tokenizer, recipe,
+    Qwen3Prompt prompt = new Qwen3Prompt(prompts, s.instruction().orElse(null), s.maxLength());
+    long yes = vocabId(prompts, "yes", spec.model());
+    long no = vocabId(prompts, "no", spec.model());
+    DirectMemory.check(source, s.placement(), k -> true, spec.model());
+    CausalLm lm = CausalLm.load(source, s.placement());
+    return new LlmScorer(spec.type(), spec.model(), tokenizer, prompt,
         new TokenScoreModel(lm, architecture(config), TokenScoreModel.Rule.PROBABILITY, "P(yes) = softmax(no, yes)[yes]",
-            yes, no), batchSize);
+            yes, no), s.batchSize());
   }
 
-  private static Scorer layerwise(RerankerSpec spec, ModelSource source, ConfigJson config, Placement placement,
-      HfTokenizer tokenizer, TextEncoder encoder, int batchSize) {
-    BgePrompt recipe = new BgePrompt(encoder, spec.option(LlmProvider.PROMPT).orElse(BgePrompt.DEFAULT_PROMPT),
-        maxLength(spec, 512));
+  private static Scorer layerwise(RerankerSpec spec, LlmSettings s, ModelSource source, ConfigJson config,
+      HfTokenizer tokenizer, PromptTokenizer prompts) {
+    BgePrompt prompt = new BgePrompt(prompts, s.prompt(), s.maxLength());
     boolean miniCpm = config.architectures().contains("LayerWiseMiniCPMForCausalLM");
     boolean costWise = (config.architectures().contains("CostWiseGemmaForCausalLM")
         || config.modelType().equals("cost_wise_gemma")) && config.bool("layer_wise", false);
     if (!miniCpm && !costWise) {
-      for (String key : List.of(LlmProvider.CUTOFF_LAYERS, LlmProvider.COMPRESS_RATIO, LlmProvider.COMPRESS_LAYERS,
-          LlmProvider.STOP_AT_CUTOFF)) {
-        if (spec.option(key).isPresent()) {
-          throw new ConfigException("option " + key + " applies to BAAI's layerwise checkpoints, but " + spec.model()
-              + " (" + architecture(config) + ") is a plain causal LM scored by the 'Yes' logit; remove the option");
-        }
+      if (!s.layerOptions().isEmpty()) {
+        throw new ConfigException("option " + s.layerOptions().get(0) + " applies to BAAI's layerwise checkpoints, but "
+            + spec.model() + " (" + architecture(config) + ") is a plain causal LM scored by the 'Yes' logit; remove "
+            + "the option");
       }
-      long yes = firstId(encoder, "Yes", spec.model());
-      DirectMemory.check(source, placement, k -> true, spec.model());
-      CausalLm lm = CausalLm.load(source, placement);
-      return new LlmScorer(spec.type(), spec.model(), tokenizer, recipe,
-          new TokenScoreModel(lm, architecture(config), TokenScoreModel.Rule.LOGIT, "logit(\"Yes\")", yes), batchSize);
+      long yes = firstId(prompts, "Yes", spec.model());
+      DirectMemory.check(source, s.placement(), k -> true, spec.model());
+      CausalLm lm = CausalLm.load(source, s.placement());
+      return new LlmScorer(spec.type(), spec.model(), tokenizer, prompt,
+          new TokenScoreModel(lm, architecture(config), TokenScoreModel.Rule.LOGIT, "logit(\"Yes\")", yes), s.batchSize());
     }
-    return new LlmScorer(spec.type(), spec.model(), tokenizer, recipe,
-        layerwiseModel(spec, source, config, placement, miniCpm), batchSize);
+    return new LlmScorer(spec.type(), spec.model(), tokenizer, prompt,
+        layerwiseModel(spec, s, source, config, miniCpm), s.batchSize());
   }
 
-  private static LayerwiseModel layerwiseModel(RerankerSpec spec, ModelSource source, ConfigJson config,
-      Placement placement, boolean miniCpm) {
+  private static LayerwiseModel layerwiseModel(RerankerSpec spec, LlmSettings s, ModelSource source, ConfigJson config,
+      boolean miniCpm) {
+    Placement placement = s.placement();
     DecoderConfig dc = DecoderConfig.from(config);
     int layers = dc.numHiddenLayers();
-    LayerwiseParams params = params(spec);
+    LayerwiseParams params = params(spec.model(), s);
     int start = config.integer("start_layer", miniCpm ? 8 : 28);
     int sep = miniCpm ? 1 : config.integer("layer_sep", 28);
     if (sep < 1) {
@@ -142,7 +136,7 @@ public final class LlmLoader {
       throw new ConfigException("token compression (compressRatio, compressLayers) is part of BAAI's Gemma2 lightweight "
           + "model, not of " + spec.model());
     }
-    boolean stop = spec.booleanOption(LlmProvider.STOP_AT_CUTOFF, true);
+    boolean stop = s.stopAtCutoff();
     int run = stop ? cutoff : layers;
     DirectMemory.check(source, placement, k -> !k.startsWith("lm_head.") && layerOf(k) < run, spec.model());
     Weights w = Weights.open(source, placement);
@@ -186,58 +180,18 @@ public final class LlmLoader {
     }
   }
 
-  /** The options given, else Python rerankers' defaults for the model's name, else BAAI's (last layer, no compression). */
-  static LayerwiseParams params(RerankerSpec spec) {
-    boolean any = spec.option(LlmProvider.CUTOFF_LAYERS).isPresent() || spec.option(LlmProvider.COMPRESS_RATIO).isPresent()
-        || spec.option(LlmProvider.COMPRESS_LAYERS).isPresent();
-    if (!any) {
-      String name = spec.model().replace('\\', '/');
+  /** The parameters given, else Python rerankers' defaults for the model's name, else BAAI's (last layer, no compression). */
+  static LayerwiseParams params(String model, LlmSettings s) {
+    return s.layers().orElseGet(() -> {
+      String name = model.replace('\\', '/');
       name = name.substring(name.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
-      return DEFAULTS.getOrDefault(name, new LayerwiseParams(List.of(), 1, List.of()));
-    }
-    List<Integer> cutoffs = ints(spec, LlmProvider.CUTOFF_LAYERS);
-    int ratio = spec.intOption(LlmProvider.COMPRESS_RATIO, 1);
-    if (ratio < 1) {
-      throw new ConfigException(LlmProvider.COMPRESS_RATIO + " must be >= 1, got " + ratio);
-    }
-    return new LayerwiseParams(cutoffs, ratio, ints(spec, LlmProvider.COMPRESS_LAYERS));
-  }
-
-  /** A list option: {@code 28}, {@code 24,40} or {@code [24, 40]}. */
-  static List<Integer> ints(RerankerSpec spec, String key) {
-    String v = spec.option(key).orElse("").strip();
-    if (v.startsWith("[") && v.endsWith("]")) {
-      v = v.substring(1, v.length() - 1);
-    }
-    List<Integer> out = new ArrayList<>();
-    for (String part : v.split("[,;\\s]+")) {
-      if (part.isEmpty()) {
-        continue;
-      }
-      try {
-        int n = Integer.parseInt(part);
-        if (n < 0) {
-          throw new NumberFormatException();
-        }
-        out.add(n);
-      } catch (NumberFormatException e) {
-        throw new ConfigException(key + " must be a list of layer numbers like 24,40, got '" + spec.option(key).orElse("") + "'");
-      }
-    }
-    return out;
-  }
-
-  private static int maxLength(RerankerSpec spec, int defaultValue) {
-    int n = spec.intOption(RerankerSpec.MAX_LENGTH, defaultValue);
-    if (n < 8) {
-      throw new ConfigException("maxLength must be >= 8 for a decoder prompt, got " + n);
-    }
-    return n;
+      return DEFAULTS.getOrDefault(name, LayerwiseParams.lastLayer());
+    });
   }
 
   /** {@code tokenizer(text, add_special_tokens=False)["input_ids"][0]}, as the Python code picks score tokens. */
-  private static long firstId(TextEncoder encoder, String text, String model) {
-    long[] ids = encoder.ids(text);
+  private static long firstId(PromptTokenizer prompts, String text, String model) {
+    long[] ids = prompts.ids(text);
     if (ids.length == 0) {
       throw new ModelLoadException("the tokenizer of " + model + " encodes '" + text + "' to no token");
     }
@@ -249,8 +203,8 @@ public final class LlmLoader {
   }
 
   /** {@code tokenizer.convert_tokens_to_ids(token)}. */
-  private static long vocabId(TextEncoder encoder, String token, String model) {
-    OptionalLong id = encoder.tokenId(token);
+  private static long vocabId(PromptTokenizer prompts, String token, String model) {
+    OptionalLong id = prompts.tokenId(token);
     if (id.isEmpty()) {
       throw new ModelLoadException("the vocabulary of " + model + " has no token '" + token + "' (Qwen3-Reranker scores "
           + "the 'yes' and 'no' tokens)");

@@ -3,12 +3,8 @@ package dev.rerankers.llmlayerwise.internal;
 import ai.djl.ndarray.NDManager;
 import dev.rerankers.Document;
 import dev.rerankers.InferenceException;
-import dev.rerankers.RerankerException;
 import dev.rerankers.RerankerInfo;
-import dev.rerankers.spi.Batching;
-import dev.rerankers.spi.CloseGuard;
-import dev.rerankers.spi.Scorer;
-import dev.rerankers.spi.Scores;
+import dev.rerankers.spi.BatchedScorer;
 import dev.rerankers.tokenizers.Encoding;
 import dev.rerankers.tokenizers.HfTokenizer;
 import dev.rerankers.tokenizers.PaddedBatch;
@@ -18,80 +14,65 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A decoder-LLM pointwise ranker: each (query, document) pair becomes a prompt ({@link
- * PromptRecipe}); prompts are sorted by length (longest first, stable) and cut into batches so
- * similar lengths share a batch; each batch is padded on the recipe's side and scored by one
- * KV-cache-free forward of the {@link ScoreModel}; scores come back in input order.
+ * A decoder-LLM pointwise ranker on the {@link BatchedScorer} template: each (query, document) pair
+ * becomes a prompt ({@link PairPrompt}); the template batches prompts of similar length (longest
+ * first, pairs of several queries mixed) and scatters the scores back; each batch is padded on the
+ * prompt's side and scored by one KV-cache-free forward of the {@link ScoreModel}.
  *
  * <p>Thread-safe: concurrent calls share the model; each batch's native memory lives in its own
  * sub-manager, freed when the batch ends. {@link #close()} waits for calls in progress.
  */
-public final class LlmScorer implements Scorer {
-  private final HfTokenizer tokenizer;
-  private final PromptRecipe recipe;
+public final class LlmScorer extends BatchedScorer<PromptTokens> {
+  private final PairPrompt prompt;
   private final ScoreModel model;
-  private final int batchSize;
   private final long padId;
-  private final RerankerInfo info;
-  private final CloseGuard guard;
 
   /** Takes ownership of the tokenizer and the model. */
-  public LlmScorer(String type, String modelId, HfTokenizer tokenizer, PromptRecipe recipe, ScoreModel model,
+  public LlmScorer(String type, String modelId, HfTokenizer tokenizer, PairPrompt prompt, ScoreModel model,
       int batchSize) {
-    this.tokenizer = tokenizer;
-    this.recipe = recipe;
+    super(info(type, modelId, prompt, model, batchSize), batchSize, model, tokenizer);
+    this.prompt = prompt;
     this.model = model;
-    this.batchSize = batchSize;
     this.padId = tokenizer.padId();
+  }
+
+  private static RerankerInfo info(String type, String modelId, PairPrompt prompt, ScoreModel model, int batchSize) {
     Map<String, String> details = new LinkedHashMap<>(model.describe());
-    details.putAll(recipe.describe());
+    details.putAll(prompt.describe());
     details.put("batchSize", Integer.toString(batchSize));
-    this.info = new RerankerInfo(type, modelId, "llmlayerwise", model.device(), model.dtype(), details);
-    this.guard = new CloseGuard(info.label());
+    return new RerankerInfo(type, modelId, "llmlayerwise", model.device(), model.dtype(), details);
   }
 
   /** The prompt a pair becomes (for inspection and tests). */
   public PromptTokens prompt(String query, String document) {
-    return recipe.build(query, document);
+    return prompt.build(query, document);
   }
 
   @Override
-  public Scores score(String query, List<Document> documents) {
-    return guard.call(() -> Scores.of(scoreAll(query, documents)));
+  protected List<PromptTokens> encode(String query, List<Document> documents) {
+    List<PromptTokens> prompts = new ArrayList<>(documents.size());
+    for (Document d : documents) {
+      prompts.add(prompt.build(query, d.text()));
+    }
+    return prompts;
   }
 
-  private double[] scoreAll(String query, List<Document> documents) {
-    int n = documents.size();
-    double[] out = new double[n];
-    if (n == 0) {
-      return out;
+  @Override
+  protected int length(PromptTokens prompt) {
+    return prompt.length();
+  }
+
+  @Override
+  protected double[] scoreBatch(List<PromptTokens> batch) {
+    List<Encoding> encodings = new ArrayList<>(batch.size());
+    for (PromptTokens p : batch) {
+      encodings.add(Encoding.of(p.ids()));
     }
-    List<PromptTokens> prompts = new ArrayList<>(n);
-    for (Document d : documents) {
-      prompts.add(recipe.build(query, d.text()));
+    PaddedBatch padded = PaddedBatch.of(encodings, padId, false, prompt.leftPadding(), prompt.padToMultipleOf());
+    validate(padded);
+    try (NDManager scope = model.manager().newSubManager()) {
+      return model.scores(scope, padded, batch);
     }
-    for (int[] order : Batching.longestFirst(prompts, PromptTokens::length, batchSize)) {
-      List<PromptTokens> rows = Batching.select(prompts, order);
-      List<Encoding> encodings = new ArrayList<>(rows.size());
-      for (PromptTokens p : rows) {
-        encodings.add(Encoding.of(p.ids()));
-      }
-      PaddedBatch padded = PaddedBatch.of(encodings, padId, false, recipe.leftPadding(), recipe.padToMultipleOf());
-      validate(padded);
-      double[] s;
-      try (NDManager batch = model.manager().newSubManager()) {
-        s = model.scores(batch, padded, rows);
-      } catch (RerankerException e) {
-        throw e;
-      } catch (RuntimeException e) {
-        throw new InferenceException(info.label() + " failed on a batch of " + padded.size() + " prompts of up to "
-            + padded.length() + " tokens: " + e.getMessage(), e);
-      }
-      for (int row = 0; row < order.length; row++) {
-        out[order[row]] = s[row];
-      }
-    }
-    return out;
   }
 
   /** Ids outside the embedding table would fail natively: check them in Java first. */
@@ -99,19 +80,9 @@ public final class LlmScorer implements Scorer {
     long vocab = model.vocabSize();
     for (long id : b.inputIds()) {
       if (id < 0 || id >= vocab) {
-        throw new InferenceException("token id " + id + " is outside the vocabulary of " + info.model() + " (size "
+        throw new InferenceException("token id " + id + " is outside the vocabulary of " + info().model() + " (size "
             + vocab + "): tokenizer.json and the checkpoint do not belong together");
       }
     }
-  }
-
-  @Override
-  public RerankerInfo info() {
-    return info;
-  }
-
-  @Override
-  public void close() {
-    guard.close(model, tokenizer);
   }
 }

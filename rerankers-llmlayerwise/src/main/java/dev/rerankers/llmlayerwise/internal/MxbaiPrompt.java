@@ -1,7 +1,7 @@
 package dev.rerankers.llmlayerwise.internal;
 
-import static dev.rerankers.llmlayerwise.internal.PromptRecipe.concat;
-import static dev.rerankers.llmlayerwise.internal.PromptRecipe.head;
+import static dev.rerankers.llmlayerwise.internal.PairPrompt.concat;
+import static dev.rerankers.llmlayerwise.internal.PairPrompt.head;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,7 +27,7 @@ import java.util.Map;
  * three quarters. That is what the Python code does (its comment says "Use 1/4 of tokens for
  * document").
  */
-public final class MxbaiPrompt implements PromptRecipe {
+public final class MxbaiPrompt implements PairPrompt {
   static final String PREFIX = "<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful "
       + "assistant.<|im_end|>\n<|im_start|>user\n";
   static final String SUFFIX = "<|im_end|>\n<|im_start|>assistant\n";
@@ -35,7 +35,7 @@ public final class MxbaiPrompt implements PromptRecipe {
       + "queries. For each query-document pair, carefully analyze the semantic relationship between them, then "
       + "provide your binary relevance judgment (0 for not relevant, 1 for relevant).\nRelevance:";
 
-  private final TextEncoder encoder;
+  private final PromptTokenizer tokenizer;
   private final String instruction;
   private final long[] prefix;
   private final long[] suffix;
@@ -49,13 +49,13 @@ public final class MxbaiPrompt implements PromptRecipe {
    * @param maxLength the requested budget (Python's {@code max_length}, default 8192)
    * @param modelMaxLength the model's {@code max_position_embeddings}
    */
-  public MxbaiPrompt(TextEncoder encoder, String instruction, int maxLength, int modelMaxLength) {
-    this.encoder = encoder;
+  public MxbaiPrompt(PromptTokenizer tokenizer, String instruction, int maxLength, int modelMaxLength) {
+    this.tokenizer = tokenizer;
     this.instruction = instruction == null || instruction.isEmpty() ? null : instruction;
-    this.prefix = encoder.ids(PREFIX);
-    this.suffix = encoder.ids(SUFFIX);
-    this.task = encoder.ids(TASK);
-    this.sep = encoder.ids("\n");
+    this.prefix = tokenizer.ids(PREFIX);
+    this.suffix = tokenizer.ids(SUFFIX);
+    this.task = tokenizer.ids(TASK);
+    this.sep = tokenizer.ids("\n");
     this.modelMaxLength = modelMaxLength;
     int fixed = staticLength();
     this.maxLength = maxLength + fixed > modelMaxLength ? modelMaxLength - fixed : maxLength;
@@ -81,11 +81,11 @@ public final class MxbaiPrompt implements PromptRecipe {
     if (instruction != null) {
       queryText = "instruction: " + instruction + "\n" + queryText;
     }
-    long[] q = encoder.ids(queryText);
+    long[] q = tokenizer.ids(queryText);
     long[] queryIds = head(q, maxLength * 3 / 4);
     int available = modelMaxLength - queryIds.length - staticLength();
     int docMax = Math.min(available, maxLength / 4);
-    long[] d = encoder.ids("document: " + document);
+    long[] d = tokenizer.ids("document: " + document);
     long[] docIds = head(d, docMax);
     long[] second = concat(sep, docIds);
     int remove = queryIds.length + second.length - maxLength;

@@ -1,7 +1,7 @@
 package dev.rerankers.llmlayerwise.internal;
 
-import static dev.rerankers.llmlayerwise.internal.PromptRecipe.concat;
-import static dev.rerankers.llmlayerwise.internal.PromptRecipe.head;
+import static dev.rerankers.llmlayerwise.internal.PairPrompt.concat;
+import static dev.rerankers.llmlayerwise.internal.PairPrompt.head;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +22,7 @@ import java.util.Map;
  * the query" and {@code maxLength} 8192. Left padding. Prefix, body and suffix are tokenized
  * separately, as the model card does.
  */
-public final class Qwen3Prompt implements PromptRecipe {
+public final class Qwen3Prompt implements PairPrompt {
   /** The model card's default instruction. */
   public static final String DEFAULT_INSTRUCTION = "Given a web search query, retrieve relevant passages that answer the query";
   static final String PREFIX = "<|im_start|>system\nJudge whether the Document meets the requirements based on the "
@@ -30,7 +30,7 @@ public final class Qwen3Prompt implements PromptRecipe {
       + "<|im_start|>user\n";
   static final String SUFFIX = "<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n";
 
-  private final TextEncoder encoder;
+  private final PromptTokenizer tokenizer;
   private final String instruction;
   private final long[] prefix;
   private final long[] suffix;
@@ -40,11 +40,11 @@ public final class Qwen3Prompt implements PromptRecipe {
    * @param instruction the task instruction, or null for the default
    * @param maxLength the whole prompt's budget (default 8192)
    */
-  public Qwen3Prompt(TextEncoder encoder, String instruction, int maxLength) {
-    this.encoder = encoder;
+  public Qwen3Prompt(PromptTokenizer tokenizer, String instruction, int maxLength) {
+    this.tokenizer = tokenizer;
     this.instruction = instruction == null || instruction.isEmpty() ? DEFAULT_INSTRUCTION : instruction;
-    this.prefix = encoder.ids(PREFIX);
-    this.suffix = encoder.ids(SUFFIX);
+    this.prefix = tokenizer.ids(PREFIX);
+    this.suffix = tokenizer.ids(SUFFIX);
     if (maxLength <= prefix.length + suffix.length) {
       throw new dev.rerankers.ConfigException("maxLength " + maxLength + " leaves no room for the query and document after "
           + (prefix.length + suffix.length) + " template tokens");
@@ -54,7 +54,7 @@ public final class Qwen3Prompt implements PromptRecipe {
 
   @Override
   public PromptTokens build(String query, String document) {
-    long[] body = encoder.ids("<Instruct>: " + instruction + "\n<Query>: " + query + "\n<Document>: " + document);
+    long[] body = tokenizer.ids("<Instruct>: " + instruction + "\n<Query>: " + query + "\n<Document>: " + document);
     int budget = maxLength - prefix.length - suffix.length;
     return PromptTokens.of(concat(prefix, head(body, budget), suffix), body.length > budget);
   }

@@ -35,7 +35,7 @@ class PaddingSideTest {
     Map<String, Object> c = cases.get(1);
     try (HfTokenizer t = HfTokenizer.builder(source).maxLength(Integer.MAX_VALUE).build();
         CausalLm lm = CausalLm.load(source, Placement.cpu())) {
-      TextEncoder enc = new TextEncoder(t);
+      PromptTokenizer enc = new PromptTokenizer(t);
       TokenScoreModel model;
       Function<String, PromptTokens> recipe;
       String query = (String) c.get("query");

@@ -2,10 +2,7 @@ package dev.rerankers.monovlm.internal;
 
 import dev.rerankers.ConfigException;
 import dev.rerankers.ModelLoadException;
-import dev.rerankers.json.Json;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.rerankers.json.JsonFile;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -84,17 +81,7 @@ public record ImageProcessorConfig(long minPixels, long maxPixels, int patchSize
    * @throws ConfigException for an unsupported value
    */
   public static ImageProcessorConfig read(Path file) {
-    Object parsed;
-    try {
-      parsed = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
-      throw new ModelLoadException(file + " is not valid JSON: " + e.getMessage(), e);
-    }
-    if (!(parsed instanceof Map<?, ?> m)) {
-      throw new ModelLoadException(file + " must hold a JSON object");
-    }
+    Map<String, Object> m = JsonFile.readObject(file);
     String where = file.toString();
     Object type = m.get("image_processor_type");
     if (type != null && !type.toString().startsWith("Qwen2VLImageProcessor")) {

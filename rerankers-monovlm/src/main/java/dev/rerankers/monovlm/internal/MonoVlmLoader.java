@@ -6,7 +6,6 @@ import dev.rerankers.Reranker;
 import dev.rerankers.RerankerInfo;
 import dev.rerankers.RerankerSpec;
 import dev.rerankers.hub.ModelSource;
-import dev.rerankers.monovlm.MonoVlmProvider;
 import dev.rerankers.tokenizers.HfTokenizer;
 import dev.rerankers.transformers.checkpoint.LoraAdapter;
 import dev.rerankers.transformers.checkpoint.Placement;
@@ -32,31 +31,15 @@ public final class MonoVlmLoader {
   private static final String TOKENIZER = "tokenizer.json";
   private static final String PREPROCESSOR = "preprocessor_config.json";
   private static final System.Logger LOG = System.getLogger(MonoVlmLoader.class.getName());
+  /** Option keys named in messages. */
+  private static final String BASE_MODEL = "baseModel";
+  private static final String PROCESSOR = "processor";
 
   private MonoVlmLoader() {}
 
-  /** Loads the ranker a spec describes. */
-  public static MonoVlmScorer load(RerankerSpec spec) {
-    int batchSize = spec.intOption(RerankerSpec.BATCH_SIZE, 1);
-    if (batchSize < 1) {
-      throw new ConfigException("batchSize must be >= 1, got " + batchSize);
-    }
-    if (spec.option(RerankerSpec.MAX_LENGTH).isPresent()) {
-      throw new ConfigException("maxLength does not apply to " + spec.type() + ": prompts are never truncated (as in "
-          + "Python); the image's share of the sequence is set by " + MonoVlmProvider.MAX_PIXELS);
-    }
-    String template = spec.option(MonoVlmProvider.PROMPT_TEMPLATE).orElse(MonoVlmPrompt.DEFAULT_TEMPLATE);
-    ImageOptions imageOptions = new ImageOptions(
-        spec.booleanOption(MonoVlmProvider.ALLOW_URLS, false),
-        spec.intOption(MonoVlmProvider.MAX_IMAGE_BYTES, (int) ImageOptions.DEFAULT_MAX_BYTES),
-        spec.intOption(MonoVlmProvider.MAX_IMAGE_PIXELS, (int) ImageOptions.DEFAULT_MAX_PIXELS),
-        ImageOptions.DEFAULT_TIMEOUT);
-    Long minPixels = optionalPositive(spec, MonoVlmProvider.MIN_PIXELS);
-    Long maxPixels = optionalPositive(spec, MonoVlmProvider.MAX_PIXELS);
-    boolean returnLogits = spec.booleanOption(MonoVlmProvider.RETURN_LOGITS, false);
-    Placement placement = Placement.resolve(spec.option(RerankerSpec.DEVICE).orElse(null),
-        spec.option(RerankerSpec.DTYPE).orElse(null));
-
+  /** Loads the ranker a spec describes, with its checked options. */
+  public static MonoVlmScorer load(RerankerSpec spec, MonoVlmSettings settings) {
+    Placement placement = settings.placement();
     ModelSource source = ModelSource.of(spec);
     Map<String, String> details = new LinkedHashMap<>();
     details.put("architecture", "Qwen2VLForConditionalGeneration");
@@ -65,21 +48,21 @@ public final class MonoVlmLoader {
     try {
       if (LoraAdapter.isAdapter(source)) {
         adapter = LoraAdapter.open(source, placement);
-        String baseId = spec.option(MonoVlmProvider.BASE_MODEL).or(adapter::baseModel).orElseThrow(() ->
+        String baseId = settings.baseModel().or(adapter::baseModel).orElseThrow(() ->
             new ConfigException("LoRA adapter " + source.id() + " names no base_model_name_or_path; set the option "
-                + MonoVlmProvider.BASE_MODEL));
-        base = resolve(spec, baseId, source, adapter.baseRevision().orElse(null), MonoVlmProvider.BASE_MODEL);
+                + BASE_MODEL));
+        base = resolve(spec, settings, baseId, source, adapter.baseRevision().orElse(null), BASE_MODEL);
         details.put("baseModel", base.id());
         details.putAll(adapter.describe());
-      } else if (spec.option(MonoVlmProvider.BASE_MODEL).isPresent()) {
-        throw new ConfigException("option " + MonoVlmProvider.BASE_MODEL + " applies to LoRA adapters, but "
+      } else if (settings.baseModel().isPresent()) {
+        throw new ConfigException("option " + BASE_MODEL + " applies to LoRA adapters, but "
             + source.id() + " has no adapter_config.json");
       }
-      ModelSource processorSource = processorSource(spec, source, base);
+      ModelSource processorSource = processorSource(spec, settings, source, base);
       details.put("processor", processorSource.id());
 
       ImageProcessorConfig imageConfig = ImageProcessorConfig.read(processorSource.file(PREPROCESSOR))
-          .withPixels(minPixels, maxPixels);
+          .withPixels(pixels(settings.minPixels()), pixels(settings.maxPixels()));
       Qwen2VlConfig config = Qwen2VlConfig.read(base.file("config.json"));
       Qwen2VlConfig.Vision v = config.vision();
       if (imageConfig.patchSize() != v.patchSize() || imageConfig.temporalPatchSize() != v.temporalPatchSize()
@@ -87,7 +70,7 @@ public final class MonoVlmLoader {
         throw new ConfigException("the image processor of " + processorSource.id() + " cuts " + imageConfig.patchSize()
             + "-pixel patches (temporal " + imageConfig.temporalPatchSize() + ", merge " + imageConfig.mergeSize()
             + ") but the model expects " + v.patchSize() + " (temporal " + v.temporalPatchSize() + ", merge "
-            + v.spatialMergeSize() + "); set the option " + MonoVlmProvider.PROCESSOR + " to the model's processor");
+            + v.spatialMergeSize() + "); set the option " + PROCESSOR + " to the model's processor");
       }
       details.put("minPixels", Long.toString(imageConfig.minPixels()));
       details.put("maxPixels", Long.toString(imageConfig.maxPixels()));
@@ -99,20 +82,20 @@ public final class MonoVlmLoader {
           throw new ModelLoadException("the tokenizer of " + processorSource.id() + " maps " + MonoVlmPrompt.IMAGE_PAD
               + " to " + imagePad + " but the model's image_token_id is " + config.imageTokenId());
         }
-        String falseToken = spec.option(MonoVlmProvider.TOKEN_FALSE).orElse("False");
-        String trueToken = spec.option(MonoVlmProvider.TOKEN_TRUE).orElse("True");
+        String falseToken = settings.tokenFalse();
+        String trueToken = settings.tokenTrue();
         long falseId = vocab(tokenizer, falseToken, processorSource);
         long trueId = vocab(tokenizer, trueToken, processorSource);
-        MonoVlmPrompt prompt = new MonoVlmPrompt(tokenizer, template, imagePad);
+        MonoVlmPrompt prompt = new MonoVlmPrompt(tokenizer, settings.promptTemplate(), imagePad);
         Qwen2VlModel model = loadModel(base, config, placement, adapter);
         details.put("tokens", falseToken + "=" + falseId + ", " + trueToken + "=" + trueId);
-        details.put("score", returnLogits ? "logit(" + trueToken + ")"
+        details.put("score", settings.returnLogits() ? "logit(" + trueToken + ")"
             : "softmax(" + falseToken + ", " + trueToken + ")[" + trueToken + "]");
-        details.put("batchSize", Integer.toString(batchSize));
+        details.put("batchSize", Integer.toString(settings.batchSize()));
         RerankerInfo info = new RerankerInfo(spec.type(), spec.model(), "monovlm", placement.deviceName(),
             placement.dtypeName(), details);
         return new MonoVlmScorer(info, model, tokenizer, prompt, new Qwen2VlImageProcessor(imageConfig),
-            new ImageLoader(imageOptions), batchSize, falseId, trueId, returnLogits);
+            new ImageLoader(settings.images()), settings.batchSize(), falseId, trueId, settings.returnLogits());
       } catch (RuntimeException e) {
         tokenizer.close();
         throw e;
@@ -149,9 +132,10 @@ public final class MonoVlmLoader {
    * tokenizer.json and a preprocessor_config.json); else the base model's; else Python's default
    * {@value #DEFAULT_PROCESSOR}.
    */
-  private static ModelSource processorSource(RerankerSpec spec, ModelSource source, ModelSource base) {
-    if (spec.option(MonoVlmProvider.PROCESSOR).isPresent()) {
-      return resolve(spec, spec.option(MonoVlmProvider.PROCESSOR).get(), source, null, MonoVlmProvider.PROCESSOR);
+  private static ModelSource processorSource(RerankerSpec spec, MonoVlmSettings settings, ModelSource source,
+      ModelSource base) {
+    if (settings.processor().isPresent()) {
+      return resolve(spec, settings, settings.processor().get(), source, null, PROCESSOR);
     }
     for (ModelSource s : source == base ? List.of(source) : List.of(source, base)) {
       if (s.optionalFile(TOKENIZER).isPresent() && s.optionalFile(PREPROCESSOR).isPresent()) {
@@ -159,16 +143,17 @@ public final class MonoVlmLoader {
       }
     }
     LOG.log(System.Logger.Level.INFO, "{0} has no tokenizer.json + preprocessor_config.json: using {1}''s, as Python "
-        + "rerankers does (option {2})", source.id(), DEFAULT_PROCESSOR, MonoVlmProvider.PROCESSOR);
-    return resolve(spec, DEFAULT_PROCESSOR, source, null, MonoVlmProvider.PROCESSOR);
+        + "rerankers does (option {2})", source.id(), DEFAULT_PROCESSOR, PROCESSOR);
+    return resolve(spec, settings, DEFAULT_PROCESSOR, source, null, PROCESSOR);
   }
 
   /**
    * Another model named by the adapter or an option: an existing folder (as given, or relative to
    * a local adapter's folder, where PEFT's relative base paths usually point), else a Hub id
-   * fetched with the spec's Hub options.
+   * fetched with the load's Hub options.
    */
-  static ModelSource resolve(RerankerSpec spec, String name, ModelSource from, String revision, String option) {
+  static ModelSource resolve(RerankerSpec spec, MonoVlmSettings settings, String name, ModelSource from,
+      String revision, String option) {
     Path local = ModelSource.localFolder(name);
     if (local != null) {
       return ModelSource.local(local);
@@ -184,9 +169,7 @@ public final class MonoVlmLoader {
       }
     }
     Reranker.Builder b = Reranker.builder(name).type(spec.type());
-    for (String key : List.of(RerankerSpec.OFFLINE, RerankerSpec.HF_TOKEN, RerankerSpec.CACHE_DIR)) {
-      spec.option(key).ifPresent(value -> b.option(key, value));
-    }
+    settings.hubOptions().forEach(b::option);
     if (revision != null) {
       b.option(RerankerSpec.REVISION, revision);
     }
@@ -206,14 +189,7 @@ public final class MonoVlmLoader {
     return id.getAsLong();
   }
 
-  private static Long optionalPositive(RerankerSpec spec, String key) {
-    if (spec.option(key).isEmpty()) {
-      return null;
-    }
-    int v = spec.intOption(key, 0);
-    if (v < 1) {
-      throw new ConfigException(key + " must be >= 1, got " + v);
-    }
-    return (long) v;
+  private static Long pixels(java.util.OptionalInt value) {
+    return value.isPresent() ? (long) value.getAsInt() : null;
   }
 }

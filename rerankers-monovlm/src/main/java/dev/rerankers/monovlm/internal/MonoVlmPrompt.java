@@ -43,11 +43,20 @@ public final class MonoVlmPrompt {
    */
   public MonoVlmPrompt(HfTokenizer tokenizer, String template, long imagePadId) {
     this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
+    this.template = checkTemplate(template);
+    this.imagePadId = imagePadId;
+  }
+
+  /**
+   * The template, checked: it must say where the query goes.
+   *
+   * @throws ConfigException when it has no {@code {query}}
+   */
+  public static String checkTemplate(String template) {
     if (template == null || !template.contains(QUERY)) {
       throw new ConfigException("promptTemplate must contain " + QUERY + ", got '" + template + "'");
     }
-    this.template = template;
-    this.imagePadId = imagePadId;
+    return template;
   }
 
   /** The template. */

@@ -5,14 +5,14 @@ import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
- * The tokenizer calls the prompt recipes make: {@code tokenizer(text, add_special_tokens=False)}
+ * The tokenizer calls the {@link PairPrompt}s make: {@code tokenizer(text, add_special_tokens=False)}
  * (no special tokens added, nothing truncated) and vocabulary look-ups. Thread-safe.
  */
-public final class TextEncoder {
+public final class PromptTokenizer {
   private final HfTokenizer tokenizer;
 
-  /** Wraps a tokenizer built without truncation (the recipes truncate themselves). */
-  public TextEncoder(HfTokenizer tokenizer) {
+  /** Wraps a tokenizer built without truncation (the prompts truncate themselves). */
+  public PromptTokenizer(HfTokenizer tokenizer) {
     this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
   }
 

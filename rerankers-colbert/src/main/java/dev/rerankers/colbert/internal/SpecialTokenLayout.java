@@ -12,10 +12,10 @@ import java.util.Arrays;
  * @param leading special tokens before the text
  * @param trailing special tokens after the text
  */
-record Template(int leading, int trailing) {
+record SpecialTokenLayout(int leading, int trailing) {
 
-  /** Finds the template by comparing an encoding with and without special tokens. */
-  static Template of(HfTokenizer tokenizer, String model) {
+  /** Finds the layout by comparing an encoding with and without special tokens. */
+  static SpecialTokenLayout of(HfTokenizer tokenizer, String model) {
     var probe = tokenizer.encode("a");
     long[] full = probe.ids();
     long[] raw = tokenizer.encodeRaw("a").ids();
@@ -25,7 +25,7 @@ record Template(int leading, int trailing) {
     }
     for (int lead = 0; lead + raw.length <= full.length; lead++) {
       if (Arrays.equals(Arrays.copyOfRange(full, lead, lead + raw.length), raw)) {
-        return new Template(lead, full.length - lead - raw.length);
+        return new SpecialTokenLayout(lead, full.length - lead - raw.length);
       }
     }
     throw new ModelLoadException("the tokenizer of " + model + " does not place special tokens around a text "
@@ -39,7 +39,7 @@ record Template(int leading, int trailing) {
       return ids;
     }
     if (max < leading + trailing) {
-      throw new IllegalArgumentException("cannot truncate to " + max + " tokens: the template alone needs "
+      throw new IllegalArgumentException("cannot truncate to " + max + " tokens: the special tokens alone need "
           + (leading + trailing));
     }
     long[] out = new long[max];

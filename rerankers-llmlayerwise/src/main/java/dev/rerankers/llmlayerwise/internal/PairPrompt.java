@@ -6,7 +6,7 @@ import java.util.Map;
  * How a ranker turns a (query, document) pair into prompt tokens, and how its batches are padded.
  * Implementations are immutable and thread-safe.
  */
-public interface PromptRecipe {
+public interface PairPrompt {
 
   /** The prompt for one pair, truncated as the reference implementation truncates. */
   PromptTokens build(String query, String document);

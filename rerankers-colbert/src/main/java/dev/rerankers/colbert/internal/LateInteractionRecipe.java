@@ -14,7 +14,7 @@ import java.util.Map;
  * whole candidate set, which input each document needs (ColBERT truncates by the set's longest
  * document; PyLate never depends on the set), and {@link #document} builds that input.
  */
-public interface Recipe {
+public interface LateInteractionRecipe {
 
   /** The model type, {@code "colbert"} or {@code "pylate"}. */
   String type();

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * src/test/resources/llm/make_fixtures.py, and mxbai's by Python rerankers itself, see
  * MxbaiV2E2eTest).
  */
-class PromptRecipeTest {
+class PairPromptTest {
   static final String BGE = "Given a query A and a passage B, determine whether the passage contains an answer to the "
       + "query by providing a prediction of either 'Yes' or 'No'.";
 
@@ -39,7 +39,7 @@ class PromptRecipeTest {
         "<bos>A: TNF-α and sepsis\nB: A long p\n" + BGE);
     List<Map<String, Object>> recorded = prompts("llm/bge-reranker-v2-gemma");
     try (HfTokenizer t = tokenizer("llm/bge-reranker-v2-gemma")) {
-      TextEncoder enc = new TextEncoder(t);
+      PromptTokenizer enc = new PromptTokenizer(t);
       long bos = t.tokenId("<bos>").orElseThrow();
       long[] sep = enc.ids("\n");
       long[] prompt = enc.ids(BGE);
@@ -73,30 +73,30 @@ class PromptRecipeTest {
     Map<String, Object> r = prompts("llm/qwen3-reranker").get(0);
     assertThat(r.get("text")).isEqualTo(handChecked);
     try (HfTokenizer t = tokenizer("llm/qwen3-reranker")) {
-      Qwen3Prompt recipe = new Qwen3Prompt(new TextEncoder(t), null, 8192);
+      Qwen3Prompt recipe = new Qwen3Prompt(new PromptTokenizer(t), null, 8192);
       PromptTokens p = recipe.build((String) r.get("query"), (String) r.get("document"));
       assertThat(p.ids()).containsExactly(TestFiles.longs(r.get("input_ids")));
       assertThat(p.truncated()).isFalse();
       long[] ids = p.ids();
       assertThat(ids[0]).isEqualTo(t.tokenId("<|im_start|>").orElseThrow());
-      assertThat(Arrays.copyOfRange(ids, ids.length - 13, ids.length)).containsExactly(new TextEncoder(t).ids(Qwen3Prompt.SUFFIX));
+      assertThat(Arrays.copyOfRange(ids, ids.length - 13, ids.length)).containsExactly(new PromptTokenizer(t).ids(Qwen3Prompt.SUFFIX));
       // a long document is cut from the end of the body, the template kept whole
-      PromptTokens cut = new Qwen3Prompt(new TextEncoder(t), "x", 100).build("q", "word ".repeat(500));
+      PromptTokens cut = new Qwen3Prompt(new PromptTokenizer(t), "x", 100).build("q", "word ".repeat(500));
       assertThat(cut.length()).isEqualTo(100);
       assertThat(cut.truncated()).isTrue();
       long[] c = cut.ids();
-      assertThat(Arrays.copyOfRange(c, c.length - 13, c.length)).containsExactly(new TextEncoder(t).ids(Qwen3Prompt.SUFFIX));
+      assertThat(Arrays.copyOfRange(c, c.length - 13, c.length)).containsExactly(new PromptTokenizer(t).ids(Qwen3Prompt.SUFFIX));
     }
   }
 
   @Test
   void should_build_the_mxbai_chat_prompt_with_an_instruction() {
     try (HfTokenizer t = tokenizer("e2e/mxbaiv2")) {
-      TextEncoder enc = new TextEncoder(t);
+      PromptTokenizer enc = new PromptTokenizer(t);
       MxbaiPrompt recipe = new MxbaiPrompt(enc, "Find evidence", 8192, 1024);
       PromptTokens p = recipe.build("vitamin B12", "Homocysteine rises.");
       // prefix | "instruction: ...\nquery: ..." | "\n" | "document: ..." | "\n" | task | suffix, each tokenized alone
-      long[] expected = PromptRecipe.concat(enc.ids(MxbaiPrompt.PREFIX), enc.ids("instruction: Find evidence\nquery: vitamin B12"),
+      long[] expected = PairPrompt.concat(enc.ids(MxbaiPrompt.PREFIX), enc.ids("instruction: Find evidence\nquery: vitamin B12"),
           enc.ids("\n"), enc.ids("document: Homocysteine rises."), enc.ids("\n"), enc.ids(MxbaiPrompt.TASK),
           enc.ids(MxbaiPrompt.SUFFIX));
       assertThat(p.ids()).containsExactly(expected);
