@@ -4,6 +4,7 @@ import dev.rerankers.Document;
 import dev.rerankers.InferenceException;
 import dev.rerankers.RerankerException;
 import dev.rerankers.RerankerInfo;
+import dev.rerankers.Usage;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -71,6 +72,22 @@ public abstract class BatchedScorer<E> implements Scorer {
     return batchSize;
   }
 
+  /**
+   * Whether batches group pairs of similar length, longest first (the default). A scorer returns
+   * false to batch in input order, e.g. to reproduce a reference implementation's batches exactly.
+   */
+  protected boolean sortsByLength() {
+    return true;
+  }
+
+  /**
+   * What scoring one query's pairs consumed, reported in its {@link Scores#usage()} (e.g. {@link
+   * Usage#TOKENS}); nothing by default.
+   */
+  protected Usage usage(List<E> encoded) {
+    return Usage.NONE;
+  }
+
   @Override
   public final Scores score(String query, List<Document> documents) {
     return scoreAll(List.of(new QueryDocuments(query, documents))).get(0);
@@ -95,7 +112,11 @@ public abstract class BatchedScorer<E> implements Scorer {
       starts[q + 1] = pairs.size();
     }
     double[] scores = new double[pairs.size()];
-    for (int[] rows : Batching.longestFirst(pairs, this::length, batchSize)) {
+    int[] lengths = new int[pairs.size()];
+    for (int i = 0; i < lengths.length; i++) {
+      lengths[i] = length(pairs.get(i));
+    }
+    for (int[] rows : Batching.plan(lengths, batchSize, sortsByLength())) {
       List<E> batch = Batching.select(pairs, rows);
       double[] s = scoreWithContext(batch);
       if (s.length != rows.length) {
@@ -109,7 +130,7 @@ public abstract class BatchedScorer<E> implements Scorer {
     for (int q = 0; q < queries.size(); q++) {
       double[] part = new double[starts[q + 1] - starts[q]];
       System.arraycopy(scores, starts[q], part, 0, part.length);
-      out.add(Scores.of(part));
+      out.add(Scores.of(part).withUsage(usage(pairs.subList(starts[q], starts[q + 1]))));
     }
     return out;
   }

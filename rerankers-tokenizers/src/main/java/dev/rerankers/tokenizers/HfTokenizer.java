@@ -7,7 +7,6 @@ import dev.rerankers.InferenceException;
 import dev.rerankers.json.Json;
 import dev.rerankers.json.JsonFile;
 import dev.rerankers.spi.CloseGuard;
-import dev.rerankers.tokenizers.internal.DjlSettings;
 import dev.rerankers.tokenizers.internal.NormalizerPatch;
 import dev.rerankers.tokenizers.internal.TokenizerJsonCheck;
 import java.io.ByteArrayInputStream;

@@ -1,20 +1,17 @@
 package dev.rerankers.tokenizers.internal;
 
 /**
- * Settings applied before any DJL class runs. DJL "calls home" (asks the EC2 metadata service,
- * then a telemetry URL) on first use unless {@code OPT_OUT_TRACKING} is set; rerankers runs offline
- * and never makes network calls it was not asked for, so it opts out unless the user already
- * decided (environment variable or system property). Not API.
+ * Moved to {@link dev.rerankers.tokenizers.DjlSettings}, its public home (other modules call it);
+ * this forwarder goes once no module imports it. Not API.
+ *
+ * @deprecated use {@link dev.rerankers.tokenizers.DjlSettings}
  */
+@Deprecated
 public final class DjlSettings {
-  private static final String OPT_OUT = "OPT_OUT_TRACKING";
-
   private DjlSettings() {}
 
-  /** Opts out of DJL telemetry unless the user set {@code OPT_OUT_TRACKING} themselves. Idempotent. */
+  /** See {@link dev.rerankers.tokenizers.DjlSettings#apply()}. */
   public static void apply() {
-    if (System.getenv(OPT_OUT) == null && System.getProperty(OPT_OUT) == null) {
-      System.setProperty(OPT_OUT, "true");
-    }
+    dev.rerankers.tokenizers.DjlSettings.apply();
   }
 }
