@@ -1,7 +1,7 @@
 package dev.rerankers.flashrank;
 
 import dev.rerankers.RerankerSpec;
-import dev.rerankers.flashrank.internal.CrossEncoderSettings;
+import dev.rerankers.flashrank.internal.OnnxCrossEncoderSettings;
 import dev.rerankers.flashrank.internal.DeclaredOptions;
 import dev.rerankers.flashrank.internal.DenseLoader;
 import dev.rerankers.flashrank.internal.DenseSettings;
@@ -93,7 +93,7 @@ public final class FlashRankProvider implements RerankerProvider {
   public Scorer create(RerankerSpec spec, OptionValues options) {
     return switch (spec.type()) {
       case "flashrank" -> FlashRankLoader.load(spec, FlashRankSettings.of(options));
-      case "onnx-cross-encoder" -> OnnxCrossEncoderLoader.load(spec, CrossEncoderSettings.of(options));
+      case "onnx-cross-encoder" -> OnnxCrossEncoderLoader.load(spec, OnnxCrossEncoderSettings.of(options));
       case "dense" -> DenseLoader.load(spec, DenseSettings.of(options));
       default -> throw new IllegalArgumentException("flashrank does not serve type " + spec.type());
     };

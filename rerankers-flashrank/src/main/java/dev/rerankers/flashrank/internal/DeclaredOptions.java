@@ -10,7 +10,7 @@ import java.util.Locale;
 /**
  * The options of this module's three types, declared once: key, type, default, range and the doc
  * line docs/flashrank.md shows. {@code FlashRankProvider} publishes them under its own constant
- * names and returns the lists below; the settings records ({@link CrossEncoderSettings}, {@link
+ * names and returns the lists below; the settings records ({@link OnnxCrossEncoderSettings}, {@link
  * FlashRankSettings}, {@link DenseSettings}) read them. Core checks every value against these
  * declarations before a loader runs, so nothing downstream validates again.
  */
@@ -78,8 +78,8 @@ public final class DeclaredOptions {
 
   /** Batching by length. */
   public static final Option<Boolean> SORT_BY_LENGTH =
-      Option.bool("sortByLength",
-              "batch inputs of similar length together, longest first (false: in input order); scores come back in input order")
+      Option.bool("sortByLength", "batch inputs of similar length together, longest first (false: in input order);"
+              + " scores come back in input order")
           .defaultValue(true);
 
   /** The .onnx file of a Hub repo or folder. */

@@ -84,7 +84,7 @@ public final class DenseLoader {
   private static DenseScorer create(RerankerSpec spec, DenseSettings settings, ModelSource source, Path onnx,
       SentenceTransformersConfig st, int modelMaxLength, String origin) {
     String label = "dense:" + spec.model();
-    EncoderSettings e = settings.encoder();
+    OnnxEncoderSettings e = settings.encoder();
     TokenPooling pooling = settings.pooling().orElseGet(() -> {
       if (st.pooling().isEmpty()) {
         LOG.log(Level.INFO, "{0}: no sentence-transformers pooling config; using mean pooling (set pooling=cls to"

@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param extractDir the {@code extractDir} option
  */
 public record DenseSettings(
-    EncoderSettings encoder,
+    OnnxEncoderSettings encoder,
     Optional<TokenPooling> pooling,
     Optional<String> queryPrefix,
     Optional<String> passagePrefix,
@@ -30,7 +30,7 @@ public record DenseSettings(
   /** The settings of a load. */
   public static DenseSettings of(OptionValues o) {
     return new DenseSettings(
-        EncoderSettings.of(o),
+        OnnxEncoderSettings.of(o),
         o.optional(DeclaredOptions.POOLING).map(p -> TokenPooling.valueOf(p.toUpperCase(Locale.ROOT))),
         o.optional(DeclaredOptions.QUERY_PREFIX),
         o.optional(DeclaredOptions.PASSAGE_PREFIX),

@@ -19,7 +19,7 @@ import java.util.Optional;
  * @param revision the revision of the catalogue repository
  */
 public record FlashRankSettings(
-    CrossEncoderSettings crossEncoder,
+    OnnxCrossEncoderSettings crossEncoder,
     Optional<Path> extractDir,
     Optional<Path> cacheDir,
     Optional<String> hfToken,
@@ -30,7 +30,7 @@ public record FlashRankSettings(
   /** The settings of a load. */
   public static FlashRankSettings of(OptionValues o) {
     return new FlashRankSettings(
-        CrossEncoderSettings.flashRank(o),
+        OnnxCrossEncoderSettings.flashRank(o),
         CacheDirs.extractDir(o),
         o.optional(CommonOptions.CACHE_DIR).map(Path::of),
         o.optional(CommonOptions.HF_TOKEN),

@@ -19,12 +19,12 @@ public final class OnnxCrossEncoderLoader {
   private OnnxCrossEncoderLoader() {}
 
   /** The scorer for a resolved spec. */
-  public static OnnxCrossEncoderScorer load(RerankerSpec spec, CrossEncoderSettings settings) {
+  public static OnnxCrossEncoderScorer load(RerankerSpec spec, OnnxCrossEncoderSettings settings) {
     return load(spec, ModelSource.of(spec), settings);
   }
 
   /** The scorer for a spec whose files come from {@code source}. */
-  public static OnnxCrossEncoderScorer load(RerankerSpec spec, ModelSource source, CrossEncoderSettings settings) {
+  public static OnnxCrossEncoderScorer load(RerankerSpec spec, ModelSource source, OnnxCrossEncoderSettings settings) {
     ModelConfig config = ModelConfig.read(source.optionalFile("config.json").orElse(null));
     Path onnx = OnnxFiles.choose(source, settings.encoder().file());
     String score = settings.rule().description() + (settings.rule() == ScoreRule.FLASHRANK ? " (sigmoid=true)" : "");
@@ -37,13 +37,13 @@ public final class OnnxCrossEncoderLoader {
    * @param details shown in {@code RerankerInfo} after the common ones (replacing any of the same key)
    */
   static OnnxCrossEncoderScorer create(RerankerSpec spec, ModelSource source, Path onnx, ModelConfig config,
-      CrossEncoderSettings settings, Map<String, String> details) {
+      OnnxCrossEncoderSettings settings, Map<String, String> details) {
     String label = spec.type() + ":" + spec.model();
     if (config.numLabels() > 2) {
       throw new ModelLoadException(label + " is a classifier with " + config.numLabels()
           + " labels; a relevance ranker needs 1 (relevance logit) or 2 (not relevant, relevant)");
     }
-    EncoderSettings e = settings.encoder();
+    OnnxEncoderSettings e = settings.encoder();
     int maxLength = config.capLength(settings.wantedLength(OnnxEncoder.tokenizerConfig(source), config), label);
     OnnxEncoder encoder = OnnxEncoder.open(source, onnx, config, maxLength, e.session(), label);
     Map<String, String> shown = encoder.details(e.batchSize(), e.sortByLength());

@@ -13,17 +13,20 @@ import java.util.OptionalInt;
  * @param flashRankTruncation FlashRank's {@code min(model_max_length, maxLength)} (else {@code
  *     maxLength} as given, or the model's own length)
  */
-public record CrossEncoderSettings(EncoderSettings encoder, ScoreRule rule, boolean flashRankTruncation) {
+public record OnnxCrossEncoderSettings(OnnxEncoderSettings encoder, ScoreRule rule, boolean flashRankTruncation) {
 
-  /** Type {@code onnx-cross-encoder}: raw logits unless {@code sigmoid}, the model's length unless {@code maxLength}. */
-  public static CrossEncoderSettings of(OptionValues o) {
-    return new CrossEncoderSettings(EncoderSettings.of(o),
+  /**
+   * Type {@code onnx-cross-encoder}: raw logits unless {@code sigmoid}; the model's length unless
+   * {@code maxLength}.
+   */
+  public static OnnxCrossEncoderSettings of(OptionValues o) {
+    return new OnnxCrossEncoderSettings(OnnxEncoderSettings.of(o),
         o.get(DeclaredOptions.SIGMOID) ? ScoreRule.FLASHRANK : ScoreRule.LOGIT, false);
   }
 
   /** Type {@code flashrank}: FlashRank's scores and truncation. */
-  public static CrossEncoderSettings flashRank(OptionValues o) {
-    return new CrossEncoderSettings(EncoderSettings.of(o), ScoreRule.FLASHRANK, true);
+  public static OnnxCrossEncoderSettings flashRank(OptionValues o) {
+    return new OnnxCrossEncoderSettings(OnnxEncoderSettings.of(o), ScoreRule.FLASHRANK, true);
   }
 
   /**
