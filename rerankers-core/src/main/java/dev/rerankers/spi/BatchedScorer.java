@@ -81,8 +81,8 @@ public abstract class BatchedScorer<E> implements Scorer {
   }
 
   /**
-   * What one query's pairs consumed, reported in its {@link Scores#usage()}; called after they
-   * were scored. The default reports nothing.
+   * What one query's pairs consumed, reported in its {@link Scores#usage()} (e.g. {@link
+   * Usage#TOKENS}); called after they were scored. The default reports nothing.
    */
   protected Usage usage(List<E> encoded) {
     return Usage.NONE;
@@ -91,6 +91,14 @@ public abstract class BatchedScorer<E> implements Scorer {
   /** The most pairs per batch. */
   protected final int batchSize() {
     return batchSize;
+  }
+
+  /**
+   * Whether batches group pairs of similar length, longest first (the default). A scorer returns
+   * false to batch in input order, e.g. to reproduce a reference implementation's batches exactly.
+   */
+  protected boolean sortsByLength() {
+    return true;
   }
 
   @Override
@@ -121,7 +129,11 @@ public abstract class BatchedScorer<E> implements Scorer {
       starts[q + 1] = pairs.size();
     }
     double[] scores = new double[pairs.size()];
-    for (int[] rows : Batching.longestFirst(pairs, this::length, batchSize)) {
+    int[] lengths = new int[pairs.size()];
+    for (int i = 0; i < lengths.length; i++) {
+      lengths[i] = length(pairs.get(i));
+    }
+    for (int[] rows : Batching.plan(lengths, batchSize, sortsByLength())) {
       List<E> batch = Batching.select(pairs, rows);
       double[] s = scoreWithContext(batch);
       if (s.length != rows.length) {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class BatchedScorerTest {
   /** A pair is "query|text"; its length is the text's length; its score is query length * 1000 + text length. */
-  static final class LengthScorer extends BatchedScorer<String> {
+  static class LengthScorer extends BatchedScorer<String> {
     final List<List<String>> batches = new ArrayList<>();
     final AtomicInteger closed = new AtomicInteger();
     boolean fail;
@@ -72,6 +72,29 @@ class BatchedScorerTest {
     // longest first across both queries: [5,4] [3,2] [1]
     assertEquals(List.of(List.of("qqq|aaaaa", "q|aaaa"), List.of("qqq|aaa", "q|aa"), List.of("q|a")), s.batches);
     assertArrayEquals(new double[] {1002, 1001, 1004}, s.score("q", docs("aa", "a", "aaaa")).values());
+  }
+
+  @Test
+  void aScorerMayBatchInInputOrderAndReportUsagePerQuery() {
+    LengthScorer s = new LengthScorer(2) {
+      @Override
+      protected boolean sortsByLength() {
+        return false;
+      }
+
+      @Override
+      protected Usage usage(List<String> encoded) {
+        return Usage.of(Usage.TOKENS, encoded.stream().mapToInt(this::length).sum());
+      }
+    };
+    List<Scores> out = s.scoreAll(List.of(
+        new QueryDocuments("q", docs("aa", "a", "aaaa")),
+        new QueryDocuments("qqq", docs("aaa", "aaaaa"))));
+    assertArrayEquals(new double[] {1002, 1001, 1004}, out.get(0).values());
+    assertArrayEquals(new double[] {3003, 3005}, out.get(1).values());
+    assertEquals(List.of(List.of("q|aa", "q|a"), List.of("q|aaaa", "qqq|aaa"), List.of("qqq|aaaaa")), s.batches);
+    assertEquals(7, out.get(0).usage().get(Usage.TOKENS));
+    assertEquals(8, out.get(1).usage().get(Usage.TOKENS));
   }
 
   @Test

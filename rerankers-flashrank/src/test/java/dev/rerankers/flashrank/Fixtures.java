@@ -1,5 +1,8 @@
 package dev.rerankers.flashrank;
 
+import dev.rerankers.Catalog;
+import dev.rerankers.RerankerSpec;
+import dev.rerankers.spi.OptionValues;
 import dev.rerankers.testing.TestFiles;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,6 +20,11 @@ public final class Fixtures {
   /** A JSON resource as maps and lists. */
   public static Map<String, Object> json(String resource) {
     return TestFiles.json(path(resource));
+  }
+
+  /** A resolved spec's options, parsed and checked as a load does it (before the provider's create). */
+  public static OptionValues options(RerankerSpec spec) {
+    return OptionValues.parse(Catalog.options(spec.type()), spec.options(), "type " + spec.type());
   }
 
   /** A list of lists of numbers as longs. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rerankers.ConfigException;
 import dev.rerankers.InferenceException;
 import dev.rerankers.ModelLoadException;
+import dev.rerankers.RankRequest;
 import dev.rerankers.RankedResults;
 import dev.rerankers.Reranker;
 import dev.rerankers.RerankerSpec;
@@ -102,6 +103,33 @@ class OnnxCrossEncoderTest {
       double[] sb = inputOrder(b.rank(q, docs), docs.size());
       assertThat(TestFiles.maxAbsDiff(sa, sb)).isLessThanOrEqualTo(1e-5);
       assertThat(b.info().details()).containsEntry("optLevel", "BASIC_OPT").containsEntry("intraOpThreads", "1");
+    }
+  }
+
+  @Test
+  void several_queries_share_batches_and_score_as_they_do_one_by_one() {
+    Path dir = Fixtures.path("e2e/bert");
+    List<?> cases = (List<?>) Fixtures.json("e2e/bert/scores.json").get("cases");
+    List<RankRequest> requests = new java.util.ArrayList<>();
+    for (Object o : cases) {
+      Map<?, ?> c = (Map<?, ?>) o;
+      requests.add(RankRequest.ofTexts((String) c.get("query"), TestFiles.strings(c.get("docs"))));
+    }
+    try (Reranker r = Reranker.load("onnx-cross-encoder:" + dir + "?batchSize=5")) {
+      List<RankedResults> together = r.rankAll(requests);
+      assertThat(together).hasSize(requests.size());
+      double worst = 0;
+      for (int i = 0; i < requests.size(); i++) {
+        RankRequest q = requests.get(i);
+        List<String> docs = q.documents().stream().map(dev.rerankers.Document::text).toList();
+        RankedResults alone = r.rank(q.query(), docs);
+        double[] expected = TestFiles.doubles(((Map<?, ?>) cases.get(i)).get("python_rerankers_scores"));
+        worst = Math.max(worst, TestFiles.maxAbsDiff(inputOrder(together.get(i), docs.size()), expected));
+        assertThat(TestFiles.maxAbsDiff(inputOrder(together.get(i), docs.size()), inputOrder(alone, docs.size())))
+            .isLessThanOrEqualTo(1e-5);
+        assertThat(together.get(i).usage().get("tokens")).isPositive().isEqualTo(alone.usage().get("tokens"));
+      }
+      assertThat(worst).isLessThanOrEqualTo(TOLERANCE);
     }
   }
 

@@ -1,9 +1,9 @@
 package dev.rerankers.flashrank.internal;
 
-import dev.rerankers.RerankerSpec;
-import dev.rerankers.flashrank.FlashRankProvider;
+import dev.rerankers.spi.OptionValues;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where this module unpacks files (FlashRank zips, the embedded MiniLM model): the {@code
@@ -13,15 +13,19 @@ import java.util.Map;
 public final class CacheDirs {
   private CacheDirs() {}
 
-  /** The root for a spec, from the real environment. */
-  public static Path root(RerankerSpec spec) {
-    return root(spec, System.getenv(), System.getProperty("user.home", "."));
+  /** The {@code extractDir} option as a path; empty when unset or blank. */
+  static Optional<Path> extractDir(OptionValues o) {
+    return o.optional(DeclaredOptions.EXTRACT_DIR).filter(s -> !s.isEmpty()).map(Path::of);
   }
 
-  static Path root(RerankerSpec spec, Map<String, String> env, String home) {
-    String explicit = spec.option(FlashRankProvider.EXTRACT_DIR).map(String::strip).orElse(null);
-    if (explicit != null && !explicit.isEmpty()) {
-      return Path.of(explicit).toAbsolutePath().normalize();
+  /** The root for an {@code extractDir} option, from the real environment. */
+  public static Path root(Optional<Path> extractDir) {
+    return root(extractDir, System.getenv(), System.getProperty("user.home", "."));
+  }
+
+  static Path root(Optional<Path> extractDir, Map<String, String> env, String home) {
+    if (extractDir.isPresent()) {
+      return extractDir.get().toAbsolutePath().normalize();
     }
     String rc = env.get("RERANKERS_CACHE");
     if (rc != null && !rc.isBlank()) {

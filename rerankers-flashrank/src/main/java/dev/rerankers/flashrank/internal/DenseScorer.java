@@ -5,17 +5,16 @@ import dev.rerankers.InferenceException;
 import dev.rerankers.RerankerInfo;
 import dev.rerankers.Usage;
 import dev.rerankers.spi.Batching;
+import dev.rerankers.spi.CloseGuard;
 import dev.rerankers.spi.Scorer;
 import dev.rerankers.spi.Scores;
 import dev.rerankers.tokenizers.Encoding;
-import dev.rerankers.tokenizers.HfTokenizer;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A bi-encoder ranker ({@code dense}): query and documents are embedded separately (an ONNX
@@ -25,7 +24,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * before are not encoded again; each call reports {@code tokens}, {@code cache_hits} and {@code
  * cache_misses} in its usage.
  *
- * <p>Thread-safe: one tokenizer, one ONNX session and one cache serve concurrent calls.
+ * <p>Not a {@link dev.rerankers.spi.BatchedScorer}: the query is encoded once and compared with
+ * every document vector, rather than each (query, document) pair run through the model. It shares
+ * the encoder ({@link OnnxEncoder}) and the batching ({@link Batching}) of the cross-encoder.
+ *
+ * <p>Thread-safe: one tokenizer, one ONNX session and one cache serve concurrent calls; {@link
+ * #close()} waits for calls in progress.
  */
 public final class DenseScorer implements Scorer {
   /** Usage unit: documents whose vector came from the cache. */
@@ -36,43 +40,42 @@ public final class DenseScorer implements Scorer {
   private static final System.Logger LOG = System.getLogger(DenseScorer.class.getName());
 
   private final RerankerInfo info;
-  private final HfTokenizer tokenizer;
-  private final OnnxModel model;
-  private final ModelConfig config;
-  private final Pooling pooling;
+  private final OnnxEncoder encoder;
+  private final TokenPooling pooling;
   private final String queryPrefix;
   private final String passagePrefix;
   private final int batchSize;
   private final boolean sortByLength;
   private final EmbeddingCache cache;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CloseGuard guard;
 
-  /** Takes ownership of the tokenizer and the model. */
-  public DenseScorer(
+  /** Takes ownership of the encoder. */
+  DenseScorer(
       RerankerInfo info,
-      HfTokenizer tokenizer,
-      OnnxModel model,
-      ModelConfig config,
-      Pooling pooling,
+      OnnxEncoder encoder,
+      TokenPooling pooling,
       String queryPrefix,
       String passagePrefix,
       int batchSize,
       boolean sortByLength,
       int cacheSize) {
     this.info = info;
-    this.tokenizer = tokenizer;
-    this.model = model;
-    this.config = config;
+    this.encoder = encoder;
     this.pooling = pooling;
     this.queryPrefix = queryPrefix;
     this.passagePrefix = passagePrefix;
     this.batchSize = batchSize;
     this.sortByLength = sortByLength;
     this.cache = new EmbeddingCache(cacheSize);
+    this.guard = new CloseGuard(info.label());
   }
 
   @Override
   public Scores score(String query, List<Document> documents) {
+    return guard.call(() -> scoreOpen(query, documents));
+  }
+
+  private Scores scoreOpen(String query, List<Document> documents) {
     long[] tokens = new long[1];
     float[] q = embed(List.of(queryPrefix + query), tokens)[0];
     int n = documents.size();
@@ -112,38 +115,39 @@ public final class DenseScorer implements Scorer {
 
   /** Unit-length embeddings of texts (prefixes already applied), in input order. */
   public float[][] embed(List<String> texts, long[] tokenCounter) {
-    List<Encoding> enc = tokenizer.encodeBatch(texts);
+    List<Encoding> enc = encoder.tokenizer().encodeBatch(texts);
     int[] lengths = new int[enc.size()];
     for (int i = 0; i < lengths.length; i++) {
       lengths[i] = enc.get(i).length();
     }
     float[][] out = new float[texts.size()][];
     for (int[] rows : Batching.plan(lengths, batchSize, sortByLength)) {
-      TokenBatch batch = TokenBatch.of(enc, rows, tokenizer.padId());
-      config.check(batch, model.takesTokenTypeIds(), info.label());
-      OnnxModel.Output o = model.run(batch, "last_hidden_state");
+      OnnxEncoder.Pass pass = encoder.run(Batching.select(enc, rows), "last_hidden_state");
+      OnnxModel.Output o = pass.output();
+      int length = pass.input().length();
+      int[] real = pass.input().lengths();
       long[] s = o.shape();
-      if (s.length == 3 && s[0] == rows.length && s[1] == batch.length()) {
+      if (s.length == 3 && s[0] == rows.length && s[1] == length) {
         int dim = (int) s[2];
         for (int r = 0; r < rows.length; r++) {
           float[] v = new float[dim];
-          pooling.pool(o.data(), batch.length(), dim, r, batch.rowLength(r), v);
-          Pooling.normalize(v);
+          pooling.pool(o.data(), length, dim, r, real[r], v);
+          TokenPooling.normalize(v);
           out[rows[r]] = v;
         }
       } else if (s.length == 2 && s[0] == rows.length) {
         int dim = (int) s[1];
         for (int r = 0; r < rows.length; r++) {
           float[] v = Arrays.copyOfRange(o.data(), r * dim, (r + 1) * dim);
-          Pooling.normalize(v);
+          TokenPooling.normalize(v);
           out[rows[r]] = v;
         }
       } else {
         throw new InferenceException(info.label() + ": output " + o.name() + " has shape " + Arrays.toString(s)
-            + "; expected token vectors [" + rows.length + ", " + batch.length() + ", dim] or pooled vectors ["
+            + "; expected token vectors [" + rows.length + ", " + length + ", dim] or pooled vectors ["
             + rows.length + ", dim]");
       }
-      tokenCounter[0] += batch.tokenCount();
+      tokenCounter[0] += pass.input().tokenCount();
     }
     return out;
   }
@@ -169,17 +173,12 @@ public final class DenseScorer implements Scorer {
     return info;
   }
 
+  /** Waits for calls in progress, then frees the session, the tokenizer and the cache. Idempotent. */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      EmbeddingCache.Stats s = cache.stats();
-      LOG.log(Level.DEBUG, "{0} closed; embedding cache: {1}", info.label(), s);
-      cache.clear();
-      try {
-        model.close();
-      } finally {
-        tokenizer.close();
-      }
+    if (!guard.isClosed()) {
+      LOG.log(Level.DEBUG, "{0} closing; embedding cache: {1}", info.label(), cache.stats());
     }
+    guard.close(encoder, cache::clear);
   }
 }

@@ -1,11 +1,9 @@
 package dev.rerankers.flashrank.internal;
 
 import dev.rerankers.InferenceException;
-import dev.rerankers.ModelLoadException;
-import dev.rerankers.json.Json;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.rerankers.json.JsonFile;
+import dev.rerankers.tokenizers.PaddedBatch;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +26,8 @@ import java.util.Set;
 public record ModelConfig(
     String modelType, List<String> architectures, long vocabSize, long typeVocabSize, int maxTokens, int numLabels) {
 
+  private static final System.Logger LOG = System.getLogger(ModelConfig.class.getName());
+
   /** Nothing known. */
   public static final ModelConfig UNKNOWN = new ModelConfig("", List.of(), 0, 0, 0, 0);
 
@@ -38,16 +38,7 @@ public record ModelConfig(
     if (configJson == null) {
       return UNKNOWN;
     }
-    Map<?, ?> m;
-    try {
-      Object json = Json.parse(Files.readString(configJson, StandardCharsets.UTF_8));
-      if (!(json instanceof Map<?, ?> map)) {
-        throw new ModelLoadException(configJson + " is not a JSON object");
-      }
-      m = map;
-    } catch (IOException | IllegalArgumentException e) {
-      throw new ModelLoadException("cannot read " + configJson + ": " + e.getMessage(), e);
-    }
+    Map<String, Object> m = JsonFile.readObject(configJson);
     String type = m.get("model_type") instanceof String s ? s.toLowerCase(Locale.ROOT) : "";
     List<String> arch = m.get("architectures") instanceof List<?> l
         ? l.stream().filter(String.class::isInstance).map(String.class::cast).toList()
@@ -71,7 +62,7 @@ public record ModelConfig(
    *
    * @throws InferenceException naming the offending value and the limit
    */
-  public void check(TokenBatch b, boolean feedsTypes, String label) {
+  public void check(PaddedBatch b, boolean feedsTypes, String label) {
     if (maxTokens > 0 && b.length() > maxTokens) {
       throw new InferenceException(label + ": an input of " + b.length() + " tokens exceeds the model's "
           + maxTokens + " positions; lower maxLength to at most " + maxTokens);
@@ -84,7 +75,7 @@ public record ModelConfig(
         }
       }
     }
-    if (feedsTypes && typeVocabSize > 0) {
+    if (feedsTypes && typeVocabSize > 0 && b.hasTokenTypeIds()) {
       for (long t : b.tokenTypeIds()) {
         if (t < 0 || t >= typeVocabSize) {
           throw new InferenceException(label + ": token type id " + t + " is outside the model's "
@@ -92,6 +83,19 @@ public record ModelConfig(
         }
       }
     }
+  }
+
+  /**
+   * The truncation length: {@code wanted}, lowered to the position table when that is smaller
+   * (with a log line).
+   */
+  public int capLength(int wanted, String label) {
+    if (maxTokens > 0 && wanted > maxTokens) {
+      LOG.log(Level.INFO, "{0}: truncating at {1} tokens, the model''s position table, instead of {2}",
+          label, maxTokens, wanted);
+      return maxTokens;
+    }
+    return wanted;
   }
 
   private static long number(Object o) {

@@ -18,6 +18,7 @@ import dev.rerankers.ModelLoadException;
 import dev.rerankers.numeric.HalfFloats;
 import dev.rerankers.spi.CloseGuard;
 import dev.rerankers.tokenizers.DjlTelemetry;
+import dev.rerankers.tokenizers.PaddedBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -71,7 +72,7 @@ public final class OnnxModel implements AutoCloseable {
    * @throws ModelLoadException when the file is missing, is not a valid ONNX model, asks for inputs
    *     this ranker cannot feed, or the execution provider is not in this ONNX Runtime build
    */
-  public static OnnxModel load(Path file, OnnxOptions options, String label) {
+  public static OnnxModel load(Path file, OnnxSessionSettings options, String label) {
     if (!Files.isRegularFile(file)) {
       throw new ModelLoadException("ONNX file " + file + " of " + label + " does not exist");
     }
@@ -138,7 +139,7 @@ public final class OnnxModel implements AutoCloseable {
    *     first output
    * @throws InferenceException when ONNX Runtime fails
    */
-  public Output run(TokenBatch batch, String outputName) {
+  public Output run(PaddedBatch batch, String outputName) {
     return guard.call(() -> {
       try (NDManager sub = model.getNDManager().newSubManager()) {
         Shape shape = new Shape(batch.size(), batch.length());
@@ -148,7 +149,7 @@ public final class OnnxModel implements AutoCloseable {
               switch (name) {
                 case INPUT_IDS -> batch.inputIds();
                 case ATTENTION_MASK -> batch.attentionMask();
-                default -> batch.tokenTypeIds();
+                default -> batch.hasTokenTypeIds() ? batch.tokenTypeIds() : new long[batch.size() * batch.length()];
               };
           NDArray a = sub.create(data, shape);
           a.setName(name);
@@ -200,7 +201,7 @@ public final class OnnxModel implements AutoCloseable {
         + "; expected float32 or float16 scores/hidden states");
   }
 
-  private static String hint(OnnxOptions options) {
+  private static String hint(OnnxSessionSettings options) {
     return options.provider().equals("cpu")
         ? ""
         : " (executionProvider=" + options.provider() + " needs an ONNX Runtime build with that provider on the"

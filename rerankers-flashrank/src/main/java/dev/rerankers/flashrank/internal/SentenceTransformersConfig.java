@@ -1,11 +1,7 @@
 package dev.rerankers.flashrank.internal;
 
-import dev.rerankers.ModelLoadException;
 import dev.rerankers.hub.ModelSource;
-import dev.rerankers.json.Json;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.rerankers.json.JsonFile;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +21,7 @@ import java.util.OptionalInt;
  * @param documentPrompt the {@code document} (or {@code passage}) prompt
  */
 public record SentenceTransformersConfig(
-    Optional<Pooling> pooling,
+    Optional<TokenPooling> pooling,
     Optional<String> unsupportedPooling,
     OptionalInt maxSeqLength,
     Optional<String> queryPrompt,
@@ -37,21 +33,21 @@ public record SentenceTransformersConfig(
   public static SentenceTransformersConfig read(ModelSource source) {
     String poolingDir = "1_Pooling";
     Optional<Path> modules = source.optionalFile("modules.json");
-    if (modules.isPresent() && parse(modules.get()) instanceof List<?> list) {
+    if (modules.isPresent() && JsonFile.read(modules.get()) instanceof List<?> list) {
       for (Object o : list) {
         if (o instanceof Map<?, ?> m && POOLING_TYPE.equals(m.get("type")) && m.get("path") instanceof String p) {
           poolingDir = p;
         }
       }
     }
-    Optional<Pooling> pooling = Optional.empty();
+    Optional<TokenPooling> pooling = Optional.empty();
     Optional<String> unsupported = Optional.empty();
     Optional<Path> pc = poolingDir.isEmpty() ? Optional.empty() : source.optionalFile(poolingDir + "/config.json");
-    if (pc.isPresent() && parse(pc.get()) instanceof Map<?, ?> m) {
+    if (pc.isPresent() && JsonFile.read(pc.get()) instanceof Map<?, ?> m) {
       if (Boolean.TRUE.equals(m.get("pooling_mode_cls_token"))) {
-        pooling = Optional.of(Pooling.CLS);
+        pooling = Optional.of(TokenPooling.CLS);
       } else if (Boolean.TRUE.equals(m.get("pooling_mode_mean_tokens"))) {
-        pooling = Optional.of(Pooling.MEAN);
+        pooling = Optional.of(TokenPooling.MEAN);
       } else {
         for (String mode : List.of("pooling_mode_max_tokens", "pooling_mode_lasttoken", "pooling_mode_weightedmean_tokens",
             "pooling_mode_mean_sqrt_len_tokens")) {
@@ -63,14 +59,14 @@ public record SentenceTransformersConfig(
     }
     OptionalInt maxSeq = OptionalInt.empty();
     Optional<Path> sb = source.optionalFile("sentence_bert_config.json");
-    if (sb.isPresent() && parse(sb.get()) instanceof Map<?, ?> m && m.get("max_seq_length") instanceof Number n
+    if (sb.isPresent() && JsonFile.read(sb.get()) instanceof Map<?, ?> m && m.get("max_seq_length") instanceof Number n
         && n.intValue() > 1) {
       maxSeq = OptionalInt.of(n.intValue());
     }
     Optional<String> query = Optional.empty();
     Optional<String> document = Optional.empty();
     Optional<Path> st = source.optionalFile("config_sentence_transformers.json");
-    if (st.isPresent() && parse(st.get()) instanceof Map<?, ?> m && m.get("prompts") instanceof Map<?, ?> prompts) {
+    if (st.isPresent() && JsonFile.read(st.get()) instanceof Map<?, ?> m && m.get("prompts") instanceof Map<?, ?> prompts) {
       query = string(prompts.get("query"));
       document = string(prompts.get("document")).or(() -> string(prompts.get("passage")));
     }
@@ -79,13 +75,5 @@ public record SentenceTransformersConfig(
 
   private static Optional<String> string(Object o) {
     return o instanceof String s && !s.isEmpty() ? Optional.of(s) : Optional.empty();
-  }
-
-  private static Object parse(Path file) {
-    try {
-      return Json.parse(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (IOException | IllegalArgumentException e) {
-      throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
-    }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rerankers.flashrank.Fixtures;
 import dev.rerankers.testing.TestFiles;
 import dev.rerankers.tokenizers.Encoding;
+import dev.rerankers.tokenizers.PaddedBatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,14 +39,14 @@ class GoldenOnnxParityTest {
       long[] i = Arrays.copyOf(ids[r], len);
       enc.add(types == null ? Encoding.of(i) : Encoding.of(i, Arrays.copyOf(types[r], len)));
     }
-    TokenBatch batch = TokenBatch.of(enc, new int[] {0, 1, 2}, padId);
+    PaddedBatch batch = PaddedBatch.of(enc, padId, true, false, 1);
     long[] flat = Arrays.stream(ids).flatMapToLong(Arrays::stream).toArray();
     assertThat(batch.inputIds()).as("re-padded input ids").containsExactly(flat);
 
     double[] ref = flatten((List<?>) ((Map<?, ?>) expected.get("outputs")).get("logits"));
     Path dir = Fixtures.path("golden/" + arch);
     ModelConfig config = ModelConfig.read(dir.resolve("config.json"));
-    OnnxOptions single = new OnnxOptions(1, 1, "ALL_OPT", "cpu", -1);
+    OnnxSessionSettings single = new OnnxSessionSettings(1, 1, "ALL_OPT", "cpu", -1);
     double[] fp32 = run(dir.resolve("model.onnx"), single, batch, config);
     double[] int8 = run(dir.resolve("model_quantized.onnx"), single, batch, config);
     double d32 = TestFiles.maxAbsDiff(fp32, ref);
@@ -57,7 +58,7 @@ class GoldenOnnxParityTest {
     assertThat(order(int8)).as("int8 ranking").containsExactly(order(ref));
   }
 
-  private static double[] run(Path onnx, OnnxOptions options, TokenBatch batch, ModelConfig config) {
+  private static double[] run(Path onnx, OnnxSessionSettings options, PaddedBatch batch, ModelConfig config) {
     try (OnnxModel model = OnnxModel.load(onnx, options, onnx.getFileName().toString())) {
       config.check(batch, model.takesTokenTypeIds(), "golden");
       OnnxModel.Output out = model.run(batch, "logits");

@@ -1,6 +1,5 @@
 package dev.rerankers.flashrank.internal;
 
-import dev.rerankers.numeric.HalfFloats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +7,11 @@ import dev.rerankers.ConfigException;
 import dev.rerankers.InferenceException;
 import dev.rerankers.Reranker;
 import dev.rerankers.RerankerSpec;
+import dev.rerankers.flashrank.Fixtures;
+import dev.rerankers.numeric.HalfFloats;
 import dev.rerankers.tokenizers.Encoding;
+import dev.rerankers.tokenizers.PaddedBatch;
+import java.util.Arrays;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,15 +23,15 @@ class UnitsTest {
   void token_batches_pad_on_the_right() {
     List<Encoding> enc = List.of(Encoding.of(new long[] {101, 7, 102}, new long[] {0, 0, 0}),
         Encoding.of(new long[] {101, 8, 9, 102, 10, 102}, new long[] {0, 0, 0, 0, 1, 1}));
-    TokenBatch b = TokenBatch.of(enc, new int[] {1, 0}, 3);
+    PaddedBatch b = PaddedBatch.of(List.of(enc.get(1), enc.get(0)), 3, true, false, 1);
     assertThat(b.size()).isEqualTo(2);
     assertThat(b.length()).isEqualTo(6);
     assertThat(b.inputIds()).containsExactly(101, 8, 9, 102, 10, 102, 101, 7, 102, 3, 3, 3);
     assertThat(b.attentionMask()).containsExactly(1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0);
     assertThat(b.tokenTypeIds()).containsExactly(0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0);
-    assertThat(b.rowLength(1)).isEqualTo(3);
+    assertThat(b.lengths()[1]).isEqualTo(3);
     assertThat(b.tokenCount()).isEqualTo(9);
-    assertThat(b.hasSegments()).isTrue();
+    assertThat(Arrays.stream(b.tokenTypeIds()).anyMatch(t -> t != 0)).isTrue();
   }
 
   @Test
@@ -48,19 +51,19 @@ class UnitsTest {
   void session_options_map_to_djl_criteria_options() {
     RerankerSpec spec = Reranker.builder("dense").option("intraOpThreads", "2").option("interOpThreads", "1")
         .option("optLevel", "extended").resolve();
-    OnnxOptions o = OnnxOptions.of(spec);
+    OnnxSessionSettings o = session(spec);
     assertThat(o.criteriaOptions()).containsExactly(Map.entry("intraOpNumThreads", "2"),
         Map.entry("interOpNumThreads", "1"), Map.entry("optLevel", "EXTENDED_OPT"));
     assertThat(o.deviceLabel()).isEqualTo("cpu");
-    OnnxOptions gpu = OnnxOptions.of(Reranker.builder("dense").device("gpu:1").resolve());
+    OnnxSessionSettings gpu = session(Reranker.builder("dense").device("gpu:1").resolve());
     assertThat(gpu.provider()).isEqualTo("cuda");
     assertThat(gpu.gpuId()).isEqualTo(1);
-    OnnxOptions trt = OnnxOptions.of(Reranker.builder("dense").option("executionProvider", "tensorrt").resolve());
+    OnnxSessionSettings trt = session(Reranker.builder("dense").option("executionProvider", "tensorrt").resolve());
     assertThat(trt.criteriaOptions()).containsEntry("ortDevice", "TensorRT");
-    assertThat(OnnxOptions.of(Reranker.builder("dense").device("auto").resolve()).gpuId()).isEqualTo(-1);
-    assertThatThrownBy(() -> OnnxOptions.of(Reranker.builder("dense").option("intraOpThreads", "-1").resolve()))
+    assertThat(session(Reranker.builder("dense").device("auto").resolve()).gpuId()).isEqualTo(-1);
+    assertThatThrownBy(() -> session(Reranker.builder("dense").option("intraOpThreads", "-1").resolve()))
         .isInstanceOf(ConfigException.class);
-    assertThatThrownBy(() -> OnnxOptions.of(Reranker.builder("dense").device("gpu").option("executionProvider", "cpu")
+    assertThatThrownBy(() -> session(Reranker.builder("dense").device("gpu").option("executionProvider", "cpu")
         .resolve())).isInstanceOf(ConfigException.class);
   }
 
@@ -88,26 +91,26 @@ class UnitsTest {
     // 1 row, length 3 (last is padding), dim 2
     float[] hidden = {1, 2, 3, 4, 100, 100};
     float[] mean = new float[2];
-    Pooling.MEAN.pool(hidden, 3, 2, 0, 2, mean);
+    TokenPooling.MEAN.pool(hidden, 3, 2, 0, 2, mean);
     assertThat(mean).containsExactly(2, 3);
     float[] cls = new float[2];
-    Pooling.CLS.pool(hidden, 3, 2, 0, 2, cls);
+    TokenPooling.CLS.pool(hidden, 3, 2, 0, 2, cls);
     assertThat(cls).containsExactly(1, 2);
     float[] v = {3, 4};
-    Pooling.normalize(v);
+    TokenPooling.normalize(v);
     assertThat(v).containsExactly(0.6f, 0.8f);
-    assertThat(Pooling.parse("CLS")).isEqualTo(Pooling.CLS);
+    assertThat(TokenPooling.parse("CLS")).isEqualTo(TokenPooling.CLS);
   }
 
   @Test
   void the_cache_root_follows_option_then_environment() {
     RerankerSpec plain = Reranker.builder("dense").resolve();
-    assertThat(CacheDirs.root(plain, Map.of(), "/home/u")).isEqualTo(Path.of("/home/u/.cache/rerankers"));
-    assertThat(CacheDirs.root(plain, Map.of("XDG_CACHE_HOME", "/xdg"), "/home/u")).isEqualTo(Path.of("/xdg/rerankers"));
-    assertThat(CacheDirs.root(plain, Map.of("RERANKERS_CACHE", "/rc", "XDG_CACHE_HOME", "/xdg"), "/h"))
+    assertThat(CacheDirs.root(extractDir(plain), Map.of(), "/home/u")).isEqualTo(Path.of("/home/u/.cache/rerankers"));
+    assertThat(CacheDirs.root(extractDir(plain), Map.of("XDG_CACHE_HOME", "/xdg"), "/home/u")).isEqualTo(Path.of("/xdg/rerankers"));
+    assertThat(CacheDirs.root(extractDir(plain), Map.of("RERANKERS_CACHE", "/rc", "XDG_CACHE_HOME", "/xdg"), "/h"))
         .isEqualTo(Path.of("/rc"));
     RerankerSpec explicit = Reranker.builder("dense").option("extractDir", "/opt/x").resolve();
-    assertThat(CacheDirs.root(explicit, Map.of("RERANKERS_CACHE", "/rc"), "/h")).isEqualTo(Path.of("/opt/x"));
+    assertThat(CacheDirs.root(extractDir(explicit), Map.of("RERANKERS_CACHE", "/rc"), "/h")).isEqualTo(Path.of("/opt/x"));
   }
 
   @Test
@@ -116,6 +119,14 @@ class UnitsTest {
     assertThat(HalfFloats.fp16ToFloat((short) 0xc000)).isEqualTo(-2.0f);
     assertThat(HalfFloats.fp16ToFloat((short) 0x0001)).isEqualTo((float) Math.pow(2, -24));
     assertThat(HalfFloats.fp16ToFloat((short) 0x7c00)).isEqualTo(Float.POSITIVE_INFINITY);
+  }
+
+  private static OnnxSessionSettings session(RerankerSpec spec) {
+    return OnnxSessionSettings.of(Fixtures.options(spec));
+  }
+
+  private static java.util.Optional<Path> extractDir(RerankerSpec spec) {
+    return CacheDirs.extractDir(Fixtures.options(spec));
   }
 
   private static org.assertj.core.data.Offset<Double> within() {

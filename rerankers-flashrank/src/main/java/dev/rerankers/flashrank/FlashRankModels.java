@@ -4,12 +4,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * FlashRank's model catalogue, as FlashRank 0.2.x lists it ({@code flashrank/Config.py}): each model
- * is a zip {@code <name>.zip} in the Hugging Face repository {@value #REPO}, holding a folder
- * {@code <name>/} with the model file, {@code config.json}, {@code tokenizer.json}, {@code
- * tokenizer_config.json} and {@code special_tokens_map.json}. Immutable.
+ * The models FlashRank serves (its catalogue), as FlashRank 0.2.x lists them ({@code
+ * flashrank/Config.py}): each model is a zip {@code <name>.zip} in the Hugging Face repository
+ * {@value #REPO}, holding a folder {@code <name>/} with the model file, {@code config.json}, {@code
+ * tokenizer.json}, {@code tokenizer_config.json} and {@code special_tokens_map.json}. Immutable.
  */
-public final class FlashRankCatalog {
+public final class FlashRankModels {
   /** The Hub repository holding the catalogue's zips (CC-BY-SA, per FlashRank). */
   public static final String REPO = "prithivida/flashrank";
 
@@ -30,10 +30,10 @@ public final class FlashRankCatalog {
           new FlashRankModel("miniReranker_arabic_v1", "miniReranker_arabic_v1.onnx", FlashRankModel.Runtime.ONNX,
               "prithivida/miniReranker_arabic_v1, a dedicated Arabic reranker"));
 
-  private FlashRankCatalog() {}
+  private FlashRankModels() {}
 
   /** Every catalogue model, in FlashRank's order. */
-  public static List<FlashRankModel> models() {
+  public static List<FlashRankModel> all() {
     return MODELS;
   }
 

@@ -8,8 +8,9 @@ import dev.rerankers.Document;
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.Reranker;
 import dev.rerankers.RerankerSpec;
-import dev.rerankers.flashrank.internal.CrossEncoderScorer;
 import dev.rerankers.flashrank.internal.FlashRankLoader;
+import dev.rerankers.flashrank.internal.FlashRankSettings;
+import dev.rerankers.flashrank.internal.OnnxCrossEncoderScorer;
 import dev.rerankers.hub.HubClient;
 import dev.rerankers.hub.ProgressListener;
 import dev.rerankers.testing.TestFiles;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * logits, int8) cross-encoders. Scores must equal what FlashRank's own steps give in Python
  * (make_fixtures.py: tokenizers + onnxruntime + numpy, sigmoid / softmax column 1) within 1e-5.
  */
-class FlashRankCatalogTest {
+class FlashRankTypeTest {
   static final double TOLERANCE = 1e-5;
 
   @TempDir Path tmp;
@@ -39,7 +40,7 @@ class FlashRankCatalogTest {
 
   @BeforeEach
   void serve() throws Exception {
-    hub = new FakeHubServer(FlashRankCatalog.REPO);
+    hub = new FakeHubServer(FlashRankModels.REPO);
     Path bert = Fixtures.path("e2e/bert");
     Path monobert = Fixtures.path("e2e/monobert");
     hub.put("ms-marco-TinyBERT-L-2-v2.zip", Zips.flashRankZip("ms-marco-TinyBERT-L-2-v2", bert,
@@ -61,6 +62,10 @@ class FlashRankCatalogTest {
         .build();
   }
 
+  OnnxCrossEncoderScorer load(RerankerSpec spec) {
+    return FlashRankLoader.load(spec, FlashRankSettings.of(Fixtures.options(spec)), client());
+  }
+
   RerankerSpec spec(String name, String... options) {
     Reranker.Builder b = Reranker.builder(name).type("flashrank").option("extractDir", tmp.resolve("x").toString());
     for (int i = 0; i < options.length; i += 2) {
@@ -75,7 +80,7 @@ class FlashRankCatalogTest {
     List<Document> docs = TestFiles.strings(c.get("docs")).stream().map(Document::of).toList();
     double[] expected = TestFiles.doubles(c.get("fp32_flashrank_scores"));
     double[] got;
-    try (CrossEncoderScorer s = FlashRankLoader.load(spec("ms-marco-TinyBERT-L-2-v2"), client())) {
+    try (OnnxCrossEncoderScorer s = load(spec("ms-marco-TinyBERT-L-2-v2"))) {
       assertThat(s.info().type()).isEqualTo("flashrank");
       assertThat(s.info().details()).containsEntry("onnx", "flashrank-TinyBERT-L-2-v2.onnx").containsEntry("maxLength", "512");
       got = s.score((String) c.get("query"), docs).values();
@@ -93,14 +98,14 @@ class FlashRankCatalogTest {
     assertThat(unpacked).hasSize(1);
     assertThat(unpacked.get(0).getFileName().toString()).startsWith("ms-marco-TinyBERT-L-2-v2-");
     assertThat(unpacked.get(0).resolve(".complete")).exists();
-    try (CrossEncoderScorer again = FlashRankLoader.load(spec("ms-marco-TinyBERT-L-2-v2"), client())) {
+    try (OnnxCrossEncoderScorer again = load(spec("ms-marco-TinyBERT-L-2-v2"))) {
       assertThat(again.score((String) c.get("query"), docs).values()).containsExactly(got);
     }
     assertThat(hub.requests).as("second load: cache only, no request").isEqualTo(before);
     assertThat(list(root)).isEqualTo(unpacked);
 
     // and offline, from the cache
-    try (CrossEncoderScorer offline = FlashRankLoader.load(spec("ms-marco-TinyBERT-L-2-v2", "offline", "true"), client())) {
+    try (OnnxCrossEncoderScorer offline = load(spec("ms-marco-TinyBERT-L-2-v2", "offline", "true"))) {
       assertThat(offline.score((String) c.get("query"), docs).values()).containsExactly(got);
     }
   }
@@ -110,7 +115,7 @@ class FlashRankCatalogTest {
     Map<?, ?> c = (Map<?, ?>) ((List<?>) Fixtures.json("e2e/monobert/scores.json").get("cases")).get(1);
     List<Document> docs = TestFiles.strings(c.get("docs")).stream().map(Document::of).toList();
     double[] expected = TestFiles.doubles(c.get("quantized_flashrank_scores"));
-    try (CrossEncoderScorer s = FlashRankLoader.load(spec("ms-marco-MultiBERT-L-12"), client())) {
+    try (OnnxCrossEncoderScorer s = load(spec("ms-marco-MultiBERT-L-12"))) {
       assertThat(s.info().dtype()).isEqualTo("int8");
       double[] got = s.score((String) c.get("query"), docs).values();
       double diff = TestFiles.maxAbsDiff(got, expected);
@@ -142,7 +147,7 @@ class FlashRankCatalogTest {
 
   @Test
   void llama_cpp_models_are_refused_before_any_download() {
-    assertThatThrownBy(() -> FlashRankLoader.load(spec("rank_zephyr_7b_v1_full"), client()))
+    assertThatThrownBy(() -> load(spec("rank_zephyr_7b_v1_full")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("llama.cpp")
         .hasMessageContaining("ms-marco-MiniLM-L-12-v2");
@@ -151,7 +156,7 @@ class FlashRankCatalogTest {
 
   @Test
   void unknown_names_list_the_catalogue() {
-    assertThatThrownBy(() -> FlashRankLoader.load(spec("ms-marco-MiniLM-L-6-v2"), client()))
+    assertThatThrownBy(() -> load(spec("ms-marco-MiniLM-L-6-v2")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("ms-marco-TinyBERT-L-2-v2")
         .hasMessageContaining("onnx-cross-encoder");
@@ -159,15 +164,35 @@ class FlashRankCatalogTest {
 
   @Test
   void offline_without_a_cached_zip_fails_naming_the_file() {
-    assertThatThrownBy(() -> FlashRankLoader.load(spec("ms-marco-TinyBERT-L-2-v2", "offline", "true"), client()))
+    assertThatThrownBy(() -> load(spec("ms-marco-TinyBERT-L-2-v2", "offline", "true")))
         .isInstanceOf(ModelLoadException.class)
         .hasMessageContaining("flashrank");
     assertThat(hub.requests).isEmpty();
   }
 
   @Test
+  void allow_insecure_reaches_the_catalogue_download() {
+    // a token over plain http to a host other than loopback is refused unless allowInsecure says so
+    HubClient remote = HubClient.builder().endpoint("http://hub.example.invalid").cacheDir(tmp.resolve("hub"))
+        .maxRetries(0).progressListener(ProgressListener.none()).build();
+    String token = "hf_abcdefghijklmnopqrstuvwxyz012345";
+    RerankerSpec refused = spec("ms-marco-TinyBERT-L-2-v2", "hfToken", token);
+    assertThatThrownBy(() -> FlashRankLoader.load(refused, FlashRankSettings.of(Fixtures.options(refused)), remote))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("refusing to send the Hugging Face token in clear text")
+        .hasMessageNotContaining(token);
+    RerankerSpec allowed = spec("ms-marco-TinyBERT-L-2-v2", "hfToken", token, "allowInsecure", "true");
+    assertThatThrownBy(() -> FlashRankLoader.load(allowed, FlashRankSettings.of(Fixtures.options(allowed)), remote))
+        .as("past the refusal: the download itself fails, the host does not exist")
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageNotContaining("refusing to send")
+        .hasMessageNotContaining(token);
+    assertThat(FlashRankSettings.of(Fixtures.options(allowed)).toString()).doesNotContain(token);
+  }
+
+  @Test
   void a_hostile_zip_is_refused_and_writes_nothing_outside() {
-    assertThatThrownBy(() -> FlashRankLoader.load(spec("ce-esci-MiniLM-L12-v2"), client()))
+    assertThatThrownBy(() -> load(spec("ce-esci-MiniLM-L12-v2")))
         .isInstanceOf(ModelLoadException.class)
         .hasMessageContaining("refusing to unpack")
         .hasMessageContaining("../../escaped.txt");
@@ -181,10 +206,10 @@ class FlashRankCatalogTest {
 
   @Test
   void the_catalogue_has_flashranks_names() {
-    assertThat(FlashRankCatalog.models()).extracting(FlashRankModel::name).containsExactly(
+    assertThat(FlashRankModels.all()).extracting(FlashRankModel::name).containsExactly(
         "ms-marco-TinyBERT-L-2-v2", "ms-marco-MiniLM-L-12-v2", "ms-marco-MultiBERT-L-12", "rank-T5-flan",
         "ce-esci-MiniLM-L12-v2", "rank_zephyr_7b_v1_full", "miniReranker_arabic_v1");
-    assertThat(FlashRankCatalog.find("rank_zephyr_7b_v1_full")).get()
+    assertThat(FlashRankModels.find("rank_zephyr_7b_v1_full")).get()
         .extracting(FlashRankModel::runtime).isEqualTo(FlashRankModel.Runtime.LLAMA_CPP);
     assertThat(Reranker.resolve("flashrank").model()).isEqualTo("ms-marco-MiniLM-L-12-v2");
     assertThat(Reranker.resolve("flashrank").backend()).contains("flashrank");

@@ -3,15 +3,15 @@ package dev.rerankers.flashrank.internal;
 import dev.rerankers.ConfigException;
 import java.util.Locale;
 
-/** How token vectors become one text vector, as sentence-transformers' {@code Pooling} module does it. */
-public enum Pooling {
+/** How a bi-encoder pools its token vectors into one text vector, as sentence-transformers' {@code Pooling} module does it. */
+public enum TokenPooling {
   /** The average of the token vectors where the attention mask is 1 ({@code pooling_mode_mean_tokens}). */
   MEAN,
   /** The first token's vector, {@code [CLS]} ({@code pooling_mode_cls_token}). */
   CLS;
 
   /** Parses an option value: {@code mean} or {@code cls}. */
-  public static Pooling parse(String value) {
+  public static TokenPooling parse(String value) {
     return switch (value.strip().toLowerCase(Locale.ROOT)) {
       case "mean", "mean_tokens", "avg" -> MEAN;
       case "cls", "cls_token" -> CLS;
