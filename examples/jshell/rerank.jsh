@@ -1,9 +1,9 @@
 // Try rerankers interactively. From the repository root, after building once
-// (mvn -B -q -DskipTests package -pl examples -am):
+// (mvn -B -q -DskipTests package, or only the command line: -pl rerankers-cli -am):
 //
-//   jshell --class-path examples/target/rerankers.jar examples/jshell/rerank.jsh
+//   jshell --class-path rerankers-cli/target/rerankers.jar examples/jshell/rerank.jsh
 //
-// The jar's manifest puts every backend in examples/target/lib on the class path.
+// The command line's jar puts every backend (rerankers-cli/target/lib) on the class path.
 // Pick the ranker with -R-Drerankers.spec=SPEC (default: dense, the embedded ONNX bi-encoder).
 
 import dev.rerankers.*;

@@ -11,7 +11,8 @@ import java.util.List;
  * RankedResults#answeredBy()} says which one answered.
  *
  * <pre>
- * COHERE_API_KEY=... java -cp examples/target/rerankers.jar dev.rerankers.examples.ApiWithLocalFallbackExample [API_SPEC] [LOCAL_SPEC]
+ * COHERE_API_KEY=... java -cp rerankers-cli/target/rerankers.jar:examples/target/rerankers-examples.jar \
+ *     dev.rerankers.examples.ApiWithLocalFallbackExample [API_SPEC] [LOCAL_SPEC]
  * </pre>
  *
  * Defaults: {@code cohere} first, {@code flashrank} (a local ONNX model) behind it.

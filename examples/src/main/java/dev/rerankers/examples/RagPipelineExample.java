@@ -28,7 +28,7 @@ import org.apache.lucene.store.ByteBuffersDirectory;
  * (BM25), rerank them with any {@link Reranker}, keep the best {@code k} for the LLM prompt.
  *
  * <pre>
- * java -cp examples/target/rerankers.jar dev.rerankers.examples.RagPipelineExample [SPEC] [QUERY]
+ * java -cp rerankers-cli/target/rerankers.jar:examples/target/rerankers-examples.jar dev.rerankers.examples.RagPipelineExample [SPEC] [QUERY]
  * </pre>
  *
  * SPEC defaults to {@code dense} (the embedded ONNX bi-encoder of rerankers-flashrank).

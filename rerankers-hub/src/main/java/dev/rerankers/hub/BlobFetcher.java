@@ -25,27 +25,23 @@ import java.util.regex.Pattern;
  * Range request when that file already holds a prefix (after a dropped connection or a killed
  * process), checked against the size the listing promised and against its checksum (SHA-256 for
  * LFS files, the git blob SHA-1 for the others), then renamed to {@code blobs/<etag>}. Transient
- * failures (see {@link HubErrors#isTransient}) are retried up to {@code maxRetries} times within
- * the target's deadline; a wrong size or checksum starts the file over once, then fails with
+ * failures (see {@link HubErrors#isTransient}) are retried as {@link Retries} says, within the
+ * target's deadline; a wrong size or checksum starts the file over once, then fails with
  * {@link HubIntegrityException} leaving nothing behind. The caller holds the blob's {@link
  * CacheLock}. Thread-safe (no mutable state of its own).
  */
 final class BlobFetcher {
   private static final System.Logger LOG = System.getLogger("dev.rerankers.hub");
   private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-  private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
 
   private final HubHttp http;
   private final ProgressListener listener;
-  private final int maxRetries;
-  private final Duration backoff;
+  private final Retries retries;
 
-  BlobFetcher(HubHttp http, ProgressListener listener, int maxRetries, Duration backoff) {
+  BlobFetcher(HubHttp http, ProgressListener listener, Retries retries) {
     this.http = http;
     this.listener = listener;
-    this.maxRetries = maxRetries;
-    this.backoff = backoff;
+    this.retries = retries;
   }
 
   /**
@@ -175,13 +171,13 @@ final class BlobFetcher {
           Files.deleteIfExists(incomplete);
           continue;
         }
-        if (!e.retriable() || failures >= maxRetries) {
+        if (!retries.mayRetry(e, failures)) {
           throw e;
         }
         failures++;
-        pause(e.retryAfter().map(d -> d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d).orElse(backoff(failures)), t.deadline());
+        retries.pause(failures, e, t.deadline());
       } catch (IOException e) {
-        if (!HubErrors.isTransient(e) || failures >= maxRetries) {
+        if (!retries.mayRetry(e, failures)) {
           throw e;
         }
         failures++;
@@ -193,8 +189,8 @@ final class BlobFetcher {
             String.valueOf(sizeOf(incomplete)),
             http.clean(e.getMessage(), 300),
             String.valueOf(failures + 1),
-            String.valueOf(maxRetries + 1));
-        pause(backoff(failures), t.deadline());
+            String.valueOf(retries.maxRetries() + 1));
+        retries.pause(failures, e, t.deadline());
       }
     }
   }
@@ -283,21 +279,6 @@ final class BlobFetcher {
       return r.header("Content-Length").map(v -> OptionalLong.of(Long.parseLong(v.strip()))).orElse(OptionalLong.empty());
     } catch (NumberFormatException e) {
       return OptionalLong.empty();
-    }
-  }
-
-  private Duration backoff(int failures) {
-    Duration d = backoff.multipliedBy(1L << Math.min(failures - 1, 10));
-    return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
-  }
-
-  /** Waits before a retry; fails at once when the wait would outlast the deadline. */
-  static void pause(Duration d, Deadline deadline) throws InterruptedException, HubErrors.DeadlineExceeded {
-    if (d.toNanos() >= deadline.remainingNanos()) {
-      throw deadline.exceeded();
-    }
-    if (!d.isZero()) {
-      Thread.sleep(d.toMillis());
     }
   }
 

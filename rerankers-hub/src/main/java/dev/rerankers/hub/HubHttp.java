@@ -1,7 +1,9 @@
 package dev.rerankers.hub;
 
+import dev.rerankers.Credentials;
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.json.Json;
+import dev.rerankers.spi.Backoff;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
@@ -14,6 +16,7 @@ import java.net.http.HttpTimeoutException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -30,11 +33,11 @@ import java.util.OptionalLong;
 final class HubHttp {
   private static final int MAX_REDIRECTS = 10;
   private static final int ERROR_BODY_BYTES = 4096;
-  private static final String MASK = "********";
 
   private final HttpClient client;
   private final URI endpoint;
   private final String token;
+  private final String maskedToken; // what messages show instead of the token: Credentials.mask
   private final Duration timeout;
   private final String userAgent;
   private final boolean allowInsecure;
@@ -51,6 +54,7 @@ final class HubHttp {
     this.client = Objects.requireNonNull(client, "client");
     this.endpoint = endpoint;
     this.token = token;
+    this.maskedToken = token == null ? null : Credentials.mask(token);
     this.timeout = timeout;
     this.userAgent = userAgent;
     this.allowInsecure = allowInsecure;
@@ -326,15 +330,8 @@ final class HubHttp {
         // not JSON: keep the text
       }
     }
-    Duration retryAfter = null;
-    Optional<String> ra = h.firstValue("Retry-After");
-    if (ra.isPresent()) {
-      try {
-        retryAfter = Duration.ofSeconds(Math.max(0, Long.parseLong(ra.get().strip())));
-      } catch (NumberFormatException e) {
-        // an HTTP date: ignore, the default back-off applies
-      }
-    }
+    // seconds or an HTTP date; unreadable: the back-off applies
+    Duration retryAfter = Backoff.retryAfter(h.firstValue("retry-after-ms").orElse(null), h.firstValue("Retry-After").orElse(null), Instant.now());
     return new HttpStatusException(status, uri, show(uri), clean(code, 100), clean(message, 300), retryAfter);
   }
 
@@ -351,12 +348,12 @@ final class HubHttp {
     return t.isEmpty() ? null : t;
   }
 
-  /** The text with the token (as is, or percent-encoded) replaced by asterisks. */
+  /** The text with the token (as is, or percent-encoded) replaced by its masked form ({@link Credentials#mask}). */
   String mask(String text) {
     if (token == null || text == null) {
       return text;
     }
-    return text.replace(token, MASK).replace(URLEncoder.encode(token, StandardCharsets.UTF_8), MASK);
+    return text.replace(token, maskedToken).replace(URLEncoder.encode(token, StandardCharsets.UTF_8), maskedToken);
   }
 
   /** An address for messages and logs: no user info, query string (CDN URLs carry signatures) or fragment; token masked. */

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * MiniHub} (a real local HTTP server speaking the Hub's routes), serving the bundled sample's files.
  */
 class DatasetLocatorTest {
-  private static final Path SAMPLE = Path.of("datasets/scifact-sample");
+  private static final Path SAMPLE = Path.of("../examples/datasets/scifact-sample");
 
   @TempDir Path tmp;
   MiniHub hub;

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EvalCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String SAMPLE = "datasets/scifact-sample";
+  /** The sample bundled with the examples (this module runs its tests in rerankers-cli/). */
+  private static final String SAMPLE = "../examples/datasets/scifact-sample";
 
   @Test
   void first_stage_alone_prints_a_markdown_table_and_writes_the_report(@TempDir Path dir) throws Exception {
@@ -38,7 +39,7 @@ class EvalCommandTest {
         "| reranker | nDCG@10 | MRR@10 | MAP | Recall@100 | p50 ms | p95 ms | p99 ms | docs/s | queries |");
     assertThat(lines.get(4)).startsWith("| first-stage | 0.");
     assertThat(lines).hasSize(5);
-    assertThat(r.err()).contains("read datasets/scifact-sample: 185 documents, 20 queries").contains("indexed 185 documents");
+    assertThat(r.err()).contains("read " + SAMPLE + ": 185 documents, 20 queries").contains("indexed 185 documents");
 
     JsonNode json = JSON.readTree(report.resolve("report.json").toFile());
     assertThat(fieldNames(json)).containsExactly("dataset", "split", "first_stage", "depth", "k", "rerankers");

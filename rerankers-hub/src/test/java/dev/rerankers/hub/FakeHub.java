@@ -115,6 +115,7 @@ final class FakeHub implements AutoCloseable {
   private final Map<String, AtomicInteger> corruptions = new ConcurrentHashMap<>();
   private final Map<String, Integer> forcedStatus = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> forcedTimes = new ConcurrentHashMap<>();
+  private volatile String forcedRetryAfter;
   private final Map<String, String> etagOverride = new ConcurrentHashMap<>();
   private final Map<String, Integer> extraBytes = new ConcurrentHashMap<>();
   private final Map<String, Long> wrongLinkedSize = new ConcurrentHashMap<>();
@@ -234,6 +235,12 @@ final class FakeHub implements AutoCloseable {
   void clearForcedStatus() {
     forcedStatus.clear();
     forcedTimes.clear();
+    forcedRetryAfter = null;
+  }
+
+  /** Forced statuses carry this {@code Retry-After} header (seconds or an HTTP date); null for none. */
+  void retryAfter(String value) {
+    forcedRetryAfter = value;
   }
 
   /** The resolve route of a regular file answers with this ETag header instead of its git blob id. */
@@ -360,6 +367,9 @@ final class FakeHub implements AutoCloseable {
       for (Map.Entry<String, Integer> f : mirror ? Map.<String, Integer>of().entrySet() : forcedStatus.entrySet()) {
         AtomicInteger times = forcedTimes.get(f.getKey());
         if (rawPath.contains(f.getKey()) && (times == null || times.getAndDecrement() > 0)) {
+          if (forcedRetryAfter != null) {
+            ex.getResponseHeaders().set("Retry-After", forcedRetryAfter);
+          }
           error(ex, f.getValue(), null, "forced failure", null);
           return;
         }

@@ -7,6 +7,10 @@
  * used as it is; anything else is a Hub repository id, resolved by a {@link
  * dev.rerankers.hub.HubClient} into {@code $HF_HUB_CACHE/models--org--name/snapshots/<commit>/},
  * downloading only the files asked for, atomically, resumably and verified. Offline mode ({@code
- * HF_HUB_OFFLINE=1}) never touches the network. JDK only ({@code java.net.http}).
+ * HF_HUB_OFFLINE=1}) never touches the network.
+ *
+ * <p>Module {@code dev.rerankers:rerankers-hub}: JDK only ({@code java.net.http}) above {@code
+ * rerankers-core}, which never imports it; the local backends depend on it, API-only users do not
+ * carry it.
  */
 package dev.rerankers.hub;

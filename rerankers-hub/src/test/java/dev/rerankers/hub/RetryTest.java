@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,5 +123,32 @@ class RetryTest {
       assertThat(ms).as("no retry").isLessThan(NO_RETRY_MS);
       assertThat(e.getMessage()).contains(https.url());
     }
+  }
+
+  /** Retry-After as an HTTP date (RFC 9110) is honoured, as in seconds; it used to be ignored. */
+  @Test
+  void a_retry_after_date_is_waited_for() throws IOException {
+    hub.forceStatus("/resolve/", 503, 1);
+    hub.retryAfter(DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(2)));
+    long t0 = System.nanoTime();
+    assertThat(Files.readString(client().retryBackoff(Duration.ZERO).build().model(ID).file("config.json"))).isEqualTo(HubClientTest.CONFIG);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(hub.requestsFor("/resolve/")).hasSize(2);
+    assertThat(ms).as("waited for the date (whole seconds: 1-2 s ahead)").isGreaterThanOrEqualTo(900);
+  }
+
+  @Test
+  void a_retry_after_date_past_the_deadline_fails_at_once() {
+    hub.forceStatus("/resolve/", 503, 1);
+    hub.retryAfter(DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(50)));
+    long t0 = System.nanoTime();
+    HubTimeoutException e =
+        HubClientTest.catchType(
+            HubTimeoutException.class,
+            () -> client().retryBackoff(Duration.ZERO).fileDeadline(Duration.ofSeconds(20)).build().model(ID).file("config.json"));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(ms).as("no wait").isLessThan(NO_RETRY_MS);
+    assertThat(hub.requestsFor("/resolve/")).hasSize(1);
+    assertThat(e.getMessage()).contains("did not finish in time").contains("per-file deadline of 20 s");
   }
 }

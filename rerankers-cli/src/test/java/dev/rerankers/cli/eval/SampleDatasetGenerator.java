@@ -19,7 +19,7 @@ import java.util.Set;
  * corpus's order. Deterministic.
  *
  * <pre>
- * java -cp examples/target/test-classes:examples/target/classes:$(cat cp.txt) \
+ * java -cp rerankers-cli/target/test-classes:rerankers-cli/target/classes:$(cat cp.txt) \
  *   dev.rerankers.cli.eval.SampleDatasetGenerator ../shared/data/scifact examples/datasets/scifact-sample
  * </pre>
  */

@@ -50,7 +50,7 @@ final class HttpStatusException extends IOException {
     return serverMessage;
   }
 
-  /** The {@code Retry-After} delay, if the server sent one in seconds. */
+  /** The {@code Retry-After} delay, if the server sent one (seconds or an HTTP date). */
   Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);
   }

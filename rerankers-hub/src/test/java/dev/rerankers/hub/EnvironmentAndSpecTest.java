@@ -3,6 +3,7 @@ package dev.rerankers.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rerankers.Credentials;
 import dev.rerankers.ConfigException;
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.Reranker;
@@ -52,7 +53,7 @@ class EnvironmentAndSpecTest {
     Files.writeString(other, "hf_other");
     assertThat(HubClient.builderFromEnvironment(Map.of("HF_TOKEN_PATH", other.toString()), "/h").build().hasToken()).isTrue();
     HubClient c = HubClient.builderFromEnvironment(Map.of("HF_TOKEN", "hf_env", "HF_HOME", home.toString()), "/h").build();
-    assertThat(c.toString()).doesNotContain("hf_env").doesNotContain("hf_fromfile").contains("token=********");
+    assertThat(c.toString()).doesNotContain("hf_env").doesNotContain("hf_fromfile").contains("token=" + Credentials.mask("hf_env"));
   }
 
   @Test

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The BEIR reader: the bundled sample, the accepted variants, and malformed data named by file and line. */
 class BeirReaderTest {
-  static final Path SAMPLE = Path.of("datasets/scifact-sample");
+  static final Path SAMPLE = Path.of("../examples/datasets/scifact-sample");
 
   private static final String CORPUS =
       "{\"_id\": \"d1\", \"title\": \"Cats\", \"text\": \"Cats purr.\"}\n"

@@ -1,6 +1,7 @@
 package dev.rerankers.hub;
 
 import dev.rerankers.ConfigException;
+import dev.rerankers.Credentials;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ProxySelector;
@@ -69,6 +70,7 @@ public final class HubClient {
   private final Duration loadDeadline;
   private final long minBytesPerSecond;
   private final Duration stallWindow;
+  private final Retries retries;
   private final HubHttp http;
 
   private HubClient(Builder b) {
@@ -89,6 +91,7 @@ public final class HubClient {
     this.loadDeadline = b.loadDeadline;
     this.minBytesPerSecond = b.minBytesPerSecond;
     this.stallWindow = b.stallWindow;
+    this.retries = new Retries(maxRetries, retryBackoff);
     if (!offline && token != null && !"https".equalsIgnoreCase(endpoint.getScheme())) {
       if (HubHttp.isLoopback(endpoint.getHost())) {
         LOG.log(System.Logger.Level.DEBUG, "sending the Hub token over plain http to the loopback address {0}", endpoint);
@@ -303,12 +306,9 @@ public final class HubClient {
     return listener;
   }
 
-  int maxRetries() {
-    return maxRetries;
-  }
-
-  Duration retryBackoff() {
-    return retryBackoff;
+  /** How transient failures are retried: {@link Builder#maxRetries} times, waiting {@link Builder#retryBackoff} doubled. */
+  Retries retries() {
+    return retries;
   }
 
   boolean symlinks() {
@@ -354,7 +354,7 @@ public final class HubClient {
         + ", cacheDir="
         + cacheDir
         + ", token="
-        + (token == null ? "none" : "********")
+        + (token == null ? "none" : Credentials.mask(token))
         + ", offline="
         + offline
         + "]";
@@ -531,7 +531,12 @@ public final class HubClient {
       return this;
     }
 
-    /** The first retry's delay, doubled on each further retry up to 30 s (default 1 s). */
+    /**
+     * The first retry's delay, doubled on each further retry up to 30 s, each wait drawn between
+     * half and all of that so clients failing together spread out (default 1 s; core's {@link
+     * dev.rerankers.spi.Backoff}). A server's {@code Retry-After} (seconds or an HTTP date, up to
+     * 60 s) replaces it.
+     */
     public Builder retryBackoff(Duration retryBackoff) {
       Objects.requireNonNull(retryBackoff, "retryBackoff");
       if (retryBackoff.isNegative()) {
@@ -626,7 +631,7 @@ public final class HubClient {
           + ", cacheDir="
           + cacheDir
           + ", token="
-          + (token == null ? "none" : "********")
+          + (token == null ? "none" : Credentials.mask(token))
           + ", offline="
           + offline
           + "]";
