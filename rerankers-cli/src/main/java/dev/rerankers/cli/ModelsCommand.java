@@ -39,6 +39,15 @@ final class ModelsCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of tables.")
   boolean json;
 
+  @Option(
+      names = "--options",
+      paramLabel = "TYPE",
+      description = "Print the options a model type accepts (key, allowed values, default, what it does), as its"
+          + " backend declares them, instead of the catalogue.")
+  String optionsOf;
+
+  record OptionRow(String key, String allowed, @JsonProperty("default") String defaultValue, String doc, boolean secret) {}
+
   record Family(String name, String type, String provider, Map<String, String> defaults) {}
 
   record Module(
@@ -50,6 +59,9 @@ final class ModelsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (optionsOf != null) {
+      return printOptions(optionsOf.strip());
+    }
     List<RerankerProvider> providers = providers();
     List<Family> families = families();
     List<Module> modules = modules(providers);
@@ -91,6 +103,32 @@ final class ModelsCommand implements Callable<Integer> {
       for (Map<String, Object> p : others) {
         out.printf("  %s (%s): %s%n", p.get("name"), p.get("class"), String.join(", ", castList(p.get("types"))));
       }
+    }
+    return 0;
+  }
+
+  private int printOptions(String type) {
+    List<OptionRow> rows = new ArrayList<>();
+    for (dev.rerankers.spi.Option<?> o : Catalog.options(type)) {
+      rows.add(new OptionRow(o.key(), o.describeAllowed(), o.describeDefault(), o.doc(), o.isSecret()));
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      Map<String, Object> root = new LinkedHashMap<>();
+      root.put("type", type);
+      root.put("options", rows);
+      out.println(OneLineJson.write(root));
+      return 0;
+    }
+    out.println("Options of type " + type + " (config string: " + type + ":MODEL?key=value&...):");
+    out.println();
+    int keyWidth = Math.max(6, rows.stream().mapToInt(r -> r.key().length()).max().orElse(0));
+    int allowedWidth = Math.max(7, rows.stream().mapToInt(r -> r.allowed().length()).max().orElse(0));
+    int defaultWidth = Math.max(7, rows.stream().mapToInt(r -> r.defaultValue().length()).max().orElse(0));
+    String format = "  %-" + keyWidth + "s  %-" + allowedWidth + "s  %-" + defaultWidth + "s  %s%n";
+    out.printf(format, "option", "allowed", "default", "what it does");
+    for (OptionRow r : rows) {
+      out.printf(format, r.key(), r.allowed(), r.defaultValue(), r.doc());
     }
     return 0;
   }

@@ -48,6 +48,29 @@ class ModelsAndDownloadTest {
   }
 
   @Test
+  void models_options_prints_what_the_backend_declares() throws Exception {
+    CliRun r = CliRun.run("models", "--options", "colbert");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("Options of type colbert")
+        .containsPattern("batchSize\\s+integer >= 1\\s+32\\s+")
+        .containsPattern("cacheMb\\s+integer >= 0\\s+256\\s+");
+    JsonNode root = JSON.readTree(CliRun.run("models", "--options", "cross-encoder", "--json").out());
+    assertThat(root.get("type").asText()).isEqualTo("cross-encoder");
+    JsonNode format = null;
+    for (JsonNode o : root.get("options")) {
+      if (o.get("key").asText().equals("format")) {
+        format = o;
+      }
+    }
+    assertThat(format).isNotNull();
+    assertThat(format.get("default").asText()).isEqualTo("auto");
+    CliRun unknown = CliRun.run("models", "--options", "no-such-type");
+    assertThat(unknown.exitCode()).isNotZero();
+    assertThat(unknown.err()).contains("no-such-type");
+  }
+
+  @Test
   void download_of_a_local_folder_lists_it_and_fetches_nothing(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("config.json"), "{}");
     Files.createDirectories(dir.resolve("onnx"));
