@@ -36,18 +36,18 @@ public final class Catalog {
 
   /** The built-in model types, in a stable order. */
   public static Set<String> builtInTypes() {
-    return Collections.unmodifiableSet(new LinkedHashSet<>(BackendCatalog.TYPES.keySet()));
+    return Collections.unmodifiableSet(new LinkedHashSet<>(BuiltInBackends.TYPES.keySet()));
   }
 
   /** The artifactId of the module serving a built-in type ({@code "rerankers-transformers"}); empty if none does. */
   public static Optional<String> moduleOf(String type) {
-    BackendCatalog.Module m = BackendCatalog.TYPES.get(type);
+    BuiltInBackends.Module m = BuiltInBackends.TYPES.get(type);
     return m == null ? Optional.empty() : Optional.of(m.artifactId());
   }
 
   /** The backend (provider) name serving a built-in type ({@code "transformers"}); empty if none does. */
   public static Optional<String> backendOf(String type) {
-    BackendCatalog.Module m = BackendCatalog.TYPES.get(type);
+    BuiltInBackends.Module m = BuiltInBackends.TYPES.get(type);
     return m == null ? Optional.empty() : Optional.of(m.backend());
   }
 
@@ -65,13 +65,13 @@ public final class Catalog {
   public static List<Option<?>> options(String type) {
     RerankerProvider provider = ProviderRegistry.current().find(type);
     if (provider == null) {
-      throw new BackendNotFoundException(type, BackendCatalog.missingBackendMessage(type, type));
+      throw new BackendNotFoundException(type, BuiltInBackends.missingBackendMessage(type, type));
     }
     return Loader.declarations(provider, type);
   }
 
   /** This library's version. */
   public static String version() {
-    return BackendCatalog.VERSION;
+    return BuiltInBackends.VERSION;
   }
 }

@@ -36,7 +36,7 @@ final class Loader {
     String backend =
         provider != null
             ? provider.name()
-            : BackendCatalog.TYPES.get(d.type()) == null ? null : BackendCatalog.TYPES.get(d.type()).backend();
+            : BuiltInBackends.TYPES.get(d.type()) == null ? null : BuiltInBackends.TYPES.get(d.type()).backend();
     RerankerSpec spec =
         new RerankerSpec(b.model(), d.model(), d.type(), d.apiProvider(), backend, explicit != null, d.reason(), b.options());
     // A model name never holds a secret, unless one was typed there ("cohere:apiKey=..."): mask it anyway.
@@ -57,7 +57,7 @@ final class Loader {
     RerankerProvider provider = ProviderRegistry.current().find(spec.type());
     if (provider == null) {
       throw new BackendNotFoundException(
-          spec.type(), BackendCatalog.missingBackendMessage(spec.type(), spec.model()));
+          spec.type(), BuiltInBackends.missingBackendMessage(spec.type(), spec.model()));
     }
     OptionValues values = OptionValues.parse(
         declarations(provider, spec.type()), spec.options(),

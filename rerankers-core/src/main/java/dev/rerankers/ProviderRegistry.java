@@ -58,7 +58,7 @@ final class ProviderRegistry {
 
   /** Every type a spec may name: the built-in ones and those registered providers add. */
   Set<String> knownTypes() {
-    Set<String> types = new HashSet<>(BackendCatalog.TYPES.keySet());
+    Set<String> types = new HashSet<>(BuiltInBackends.TYPES.keySet());
     for (RerankerProvider p : providers) {
       types.addAll(p.modelTypes());
     }

@@ -11,7 +11,7 @@ import java.util.Properties;
  * Which module serves each built-in model type, so a missing backend can be named precisely even
  * though core never imports one.
  */
-final class BackendCatalog {
+final class BuiltInBackends {
 
   /** A backend module: its artifactId and its provider's name. */
   record Module(String artifactId, String backend) {}
@@ -29,7 +29,7 @@ final class BackendCatalog {
   /** The version of this library, for dependency snippets. */
   static final String VERSION = readVersion();
 
-  private BackendCatalog() {}
+  private BuiltInBackends() {}
 
   private static Map<String, Module> types() {
     Map<String, Module> m = new LinkedHashMap<>();
@@ -91,7 +91,7 @@ final class BackendCatalog {
   }
 
   private static String readVersion() {
-    try (InputStream in = BackendCatalog.class.getResourceAsStream("version.properties")) {
+    try (InputStream in = BuiltInBackends.class.getResourceAsStream("version.properties")) {
       if (in != null) {
         Properties p = new Properties();
         p.load(in);
