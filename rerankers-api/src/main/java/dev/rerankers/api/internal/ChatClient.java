@@ -76,16 +76,15 @@ final class ChatClient {
     return b.addPathSegment("chat").addPathSegment("completions").build();
   }
 
-  /** Sends the messages; completes with the reply or a typed exception. */
-  CompletableFuture<Reply> complete(List<Message> messages, long deadlineNanos) {
+  /**
+   * Sends the messages; completes with the reply or a typed exception.
+   *
+   * @param caller the waiting thread that sends the request itself, or {@code null} (see {@link HttpEngine#post})
+   */
+  CompletableFuture<Reply> complete(List<Message> messages, long deadlineNanos, CallerRuns caller) {
     return engine
-        .post(body(messages), deadlineNanos, bytes -> parse(WireJson.parse(bytes)))
+        .post(body(messages), deadlineNanos, bytes -> parse(WireJson.parse(bytes)), caller)
         .thenApply(ChatClient::withRequests);
-  }
-
-  /** A deadline {@code timeout} from now, for one call of a scorer. */
-  long deadline() {
-    return System.nanoTime() + engine.settings().timeout().toNanos();
   }
 
   private static Reply withRequests(HttpEngine.Answer<Reply> a) {

@@ -25,7 +25,7 @@ final class FanOut {
       f.whenComplete(
           (v, e) -> {
             if (e != null) {
-              if (all.completeExceptionally(Await.unwrap(e))) {
+              if (all.completeExceptionally(CallerRuns.unwrap(e))) {
                 futures.forEach(o -> o.cancel(true));
               }
             } else if (remaining.decrementAndGet() == 0) {

@@ -14,7 +14,7 @@ final class Handoff {
         (v, e) -> {
           Runnable complete = () -> {
             if (e != null) {
-              out.completeExceptionally(Await.unwrap(e));
+              out.completeExceptionally(CallerRuns.unwrap(e));
             } else {
               out.complete(v);
             }

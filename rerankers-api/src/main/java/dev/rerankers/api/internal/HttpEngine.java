@@ -40,8 +40,9 @@ import dev.rerankers.spi.Backoff;
  * maxConcurrency} bound ({@link ConcurrencyLimit}), the circuit breaker per endpoint, the retries
  * of what {@link Failure#retriable()} calls transient with core's {@link Backoff} (or the
  * provider's {@code Retry-After}) scheduled on the shared timer, and the call's deadline. {@code
- * rank} waits on the same loop ({@link Await}), so there is one retry loop, not two. Failures
- * become the typed exceptions of {@code dev.rerankers.api}, never quoting the key.
+ * rank} waits on the same loop ({@link CallerRuns}), sending a lone request from its own thread,
+ * so there is one retry loop, not two. Failures become the typed exceptions of {@code
+ * dev.rerankers.api}, never quoting the key.
  *
  * <p>{@link #close()} fails what waits, cancels this ranker's calls in flight and gives back its
  * lease on the shared resources. Thread-safe.
@@ -137,10 +138,13 @@ final class HttpEngine implements AutoCloseable {
    * Posts a JSON body and parses the answer, retrying as configured, finishing by {@code
    * deadlineNanos} (a {@link System#nanoTime()} instant) at the latest. The future fails with the
    * typed exceptions of {@code dev.rerankers.api}; cancelling it cancels the request in flight.
+   *
+   * @param caller the waiting thread that sends the attempts itself (the synchronous {@code rank}
+   *     of one request), or {@code null} to send them through okhttp's dispatcher
    */
-  <T> CompletableFuture<Answer<T>> post(byte[] body, long deadlineNanos, Parser<T> parser) {
+  <T> CompletableFuture<Answer<T>> post(byte[] body, long deadlineNanos, Parser<T> parser, CallerRuns caller) {
     Request request = new Request.Builder().url(url).headers(headers).post(RequestBody.create(body, JSON)).build();
-    Exchange<T> exchange = new Exchange<>(request, deadlineNanos, parser);
+    Exchange<T> exchange = new Exchange<>(request, deadlineNanos, parser, caller);
     exchange.start();
     return exchange.result;
   }
@@ -267,25 +271,29 @@ final class HttpEngine implements AutoCloseable {
   }
 
   /**
-   * One logical request: its attempts, the back-offs between them and its deadline, all
-   * asynchronous. An attempt is started by the ranker's {@link ConcurrencyLimit} (at once, or when a
-   * permit frees up), runs on the shared dispatcher, and either completes the result or schedules
-   * the next attempt on the shared timer.
+   * One logical request: its attempts, the back-offs between them and its deadline, written once
+   * for both ways of sending. An attempt is admitted by the ranker's {@link ConcurrencyLimit} (at
+   * once, or when a permit frees up), runs on the shared dispatcher (or, with a {@link CallerRuns},
+   * as a blocking call on the waiting thread), and either completes the result or schedules the
+   * next admission on the shared timer. No step blocks the thread it runs on, except the blocking
+   * call on the caller's own thread.
    */
   private final class Exchange<T> {
     final CompletableFuture<Answer<T>> result = new CompletableFuture<>();
     final Request request;
     final long deadline;
     final Parser<T> parser;
+    final CallerRuns caller;
     volatile int attempts;
     volatile Call call;
     volatile ScheduledFuture<?> deadlineTask;
     volatile Failure last;
 
-    Exchange(Request request, long deadline, Parser<T> parser) {
+    Exchange(Request request, long deadline, Parser<T> parser, CallerRuns caller) {
       this.request = request;
       this.deadline = deadline;
       this.parser = parser;
+      this.caller = caller;
     }
 
     void start() {
@@ -318,7 +326,28 @@ final class HttpEngine implements AutoCloseable {
         fail(new Failure(Failure.Kind.CONNECTION, 0, "the ranker is closed", null, e), outcome(0, null));
         return;
       }
-      limit.submit(this::send);
+      admit();
+    }
+
+    /** Asks for a permit; the attempt starts when it is granted. */
+    void admit() {
+      limit.submit(caller == null ? this::send : this::sendFromCaller);
+    }
+
+    /**
+     * With a permit granted on any thread: hands the attempt to the waiting thread, which sends it
+     * (and hands the permit on itself if it sends nothing).
+     */
+    boolean sendFromCaller() {
+      if (result.isDone()) {
+        return false;
+      }
+      caller.execute(() -> {
+        if (!send()) {
+          limit.release();
+        }
+      });
+      return true;
     }
 
     /** Sends the next attempt; {@code false} when none was sent (the permit is handed on). */
@@ -341,6 +370,22 @@ final class HttpEngine implements AutoCloseable {
       c.timeout().timeout(Math.min(settings.attemptTimeout().toNanos(), remaining), TimeUnit.NANOSECONDS);
       call = c;
       inFlight.add(c);
+      if (caller != null) {
+        Response response;
+        try {
+          response = c.execute();
+        } catch (IOException e) {
+          ended(c, null, e);
+          return true;
+        } catch (RuntimeException e) {
+          ended(c, null, new IOException("the request failed: " + e, e));
+          return true;
+        }
+        try (response) {
+          ended(c, response, null);
+        }
+        return true;
+      }
       try {
         c.enqueue(new Callback() {
           @Override
@@ -364,7 +409,7 @@ final class HttpEngine implements AutoCloseable {
       return true;
     }
 
-    /** An attempt ended on okhttp's thread: hand its permit on, then judge it. */
+    /** An attempt ended (on okhttp's thread, or the caller's): hand its permit on, then judge it. */
     void ended(Call c, Response response, IOException e) {
       inFlight.remove(c);
       limit.release();
@@ -393,7 +438,7 @@ final class HttpEngine implements AutoCloseable {
         return;
       }
       try {
-        lease.timer().schedule(() -> limit.submit(this::send), next.delay().toNanos(), TimeUnit.NANOSECONDS);
+        lease.timer().schedule(this::admit, next.delay().toNanos(), TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
         fail(a.failure(), outcome(attempts, "the ranker was closed"));
       }

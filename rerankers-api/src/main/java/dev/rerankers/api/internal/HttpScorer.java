@@ -11,9 +11,9 @@ import java.util.concurrent.Executor;
 
 /**
  * A scorer whose work is HTTP calls through one {@link HttpEngine}: a subclass says how to {@link
- * #send} a query's documents; {@code score} waits for that future on the calling thread and {@code
- * scoreAsync} hands it to the caller's executor, so both run the same requests and retries.
- * Thread-safe when {@link #send} is.
+ * #send} a query's documents; {@code score} waits for that future on the calling thread (which
+ * sends a lone request itself, see {@link CallerRuns}) and {@code scoreAsync} hands it to the
+ * caller's executor, so both run the same requests and retries. Thread-safe when {@link #send} is.
  */
 abstract class HttpScorer implements Scorer {
   private final HttpEngine engine;
@@ -24,17 +24,30 @@ abstract class HttpScorer implements Scorer {
     this.info = info;
   }
 
-  /** Sends the requests for one query; the future fails with the typed exceptions of {@code dev.rerankers.api}. */
-  abstract CompletableFuture<Scores> send(String query, List<Document> documents);
+  /**
+   * Sends the requests for one query; the future fails with the typed exceptions of {@code
+   * dev.rerankers.api}.
+   *
+   * @param caller the thread waiting for the answer, to send requests that go one at a time
+   *     (a lone request, sequential windows); {@code null} for {@code scoreAsync}. Requests sent
+   *     concurrently go through the dispatcher either way.
+   */
+  abstract CompletableFuture<Scores> send(String query, List<Document> documents, CallerRuns caller);
 
   @Override
   public final Scores score(String query, List<Document> documents) {
-    return Await.result(send(query, documents), info.type());
+    CallerRuns caller = new CallerRuns();
+    return caller.await(send(query, documents, caller), info.type());
   }
 
   @Override
   public final CompletableFuture<Scores> scoreAsync(String query, List<Document> documents, Executor executor) {
-    return Handoff.to(executor, send(query, documents));
+    return Handoff.to(executor, send(query, documents, null));
+  }
+
+  /** Waits on the calling thread for a future that needs nothing from it. */
+  final <T> T await(CompletableFuture<T> future) {
+    return new CallerRuns().await(future, info.type());
   }
 
   /** The deadline of a call starting now ({@code timeout} from now, as a {@link System#nanoTime()} instant). */

@@ -66,9 +66,9 @@ final class ListwiseScorer extends HttpScorer {
     return new State(next, st.usage().plus(reply.usage()));
   }
 
-  /** The windows one after the other, each request sent when the previous reply is in. */
+  /** The windows one after the other, each request sent when the previous reply is in (from the caller's thread for {@code score}). */
   @Override
-  CompletableFuture<Scores> send(String query, List<Document> documents) {
+  CompletableFuture<Scores> send(String query, List<Document> documents, CallerRuns caller) {
     long deadline = deadline();
     List<String> texts = texts(documents, 0, documents.size(), settings.maxLength());
     AtomicReference<CompletableFuture<?>> inFlight = new AtomicReference<>();
@@ -78,7 +78,7 @@ final class ListwiseScorer extends HttpScorer {
         continue;
       }
       chain = chain.thenCompose(st -> {
-        CompletableFuture<ChatClient.Reply> call = chat.complete(prompt.messages(query, passages(st, texts, w)), deadline);
+        CompletableFuture<ChatClient.Reply> call = chat.complete(prompt.messages(query, passages(st, texts, w)), deadline, caller);
         inFlight.set(call);
         return call.thenApply(reply -> apply(st, w, reply));
       });

@@ -92,18 +92,19 @@ final class RelevanceFilterScorer extends HttpScorer {
     this.settings = settings;
   }
 
-  /** The batches of {@code batchSize} documents go out concurrently, one prompt each. */
+  /** The batches of {@code batchSize} documents go out concurrently, one prompt each (a lone one from the caller's thread). */
   @Override
-  CompletableFuture<Scores> send(String query, List<Document> documents) {
+  CompletableFuture<Scores> send(String query, List<Document> documents, CallerRuns caller) {
     long deadline = deadline();
     int n = documents.size();
+    CallerRuns sender = n <= settings.batchSize() ? caller : null;
     List<CompletableFuture<ChatClient.Reply>> parts = new ArrayList<>();
     List<int[]> ranges = new ArrayList<>();
     for (int start = 0; start < n; start += settings.batchSize()) {
       int end = Math.min(n, start + settings.batchSize());
       List<String> texts = texts(documents, start, end, settings.maxLength());
       ranges.add(new int[] {start, end});
-      parts.add(chat.complete(List.of(new ChatClient.Message("user", prompt(query, texts))), deadline));
+      parts.add(chat.complete(List.of(new ChatClient.Message("user", prompt(query, texts))), deadline, sender));
     }
     return FanOut.allOrFirstFailure(parts).thenApply(replies -> {
       double[] scores = new double[n];

@@ -45,13 +45,14 @@ final class RerankApiScorer extends HttpScorer {
   public List<Scores> scoreAll(List<QueryDocuments> queries) {
     List<CompletableFuture<Scores>> parts = new ArrayList<>(queries.size());
     for (QueryDocuments q : queries) {
-      parts.add(send(q.query(), q.documents()));
+      parts.add(send(q.query(), q.documents(), null));
     }
-    return Await.result(FanOut.allOrFirstFailure(parts), protocol.provider());
+    return await(FanOut.allOrFirstFailure(parts));
   }
 
+  /** A lone request goes from the caller's thread; split requests go out together through the dispatcher. */
   @Override
-  CompletableFuture<Scores> send(String query, List<Document> documents) {
+  CompletableFuture<Scores> send(String query, List<Document> documents, CallerRuns caller) {
     long deadline = deadline();
     List<String> texts = texts(documents, 0, documents.size(), settings.maxLength());
     List<int[]> chunks = plan(query, texts);
@@ -62,7 +63,8 @@ final class RerankApiScorer extends HttpScorer {
       Integer askTop = settings.topN() == null ? null : Math.min(settings.topN(), n);
       boolean partial = askTop != null && askTop < n;
       byte[] body = WireJson.bytes(protocol.body(settings.model(), query, slice, askTop, settings.maxLength()));
-      parts.add(engine.post(body, deadline, bytes -> protocol.parse(WireJson.parse(bytes), n, partial)));
+      parts.add(engine.post(body, deadline, bytes -> protocol.parse(WireJson.parse(bytes), n, partial),
+          chunks.size() == 1 ? caller : null));
     }
     if (parts.size() == 1) {
       return parts.get(0).thenApply(a -> merge(chunks, List.of(a), texts.size()));

@@ -40,7 +40,7 @@ class HttpEngineTest {
 
   private CompletableFuture<HttpEngine.Answer<String>> post() {
     return engine.post("{}".getBytes(StandardCharsets.UTF_8),
-        System.nanoTime() + engine.settings().timeout().toNanos(), b -> new String(b, StandardCharsets.UTF_8));
+        System.nanoTime() + engine.settings().timeout().toNanos(), b -> new String(b, StandardCharsets.UTF_8), null);
   }
 
   @Test
