@@ -50,6 +50,11 @@ abstract class HttpScorer implements Scorer {
     return new CallerRuns().await(future, info.type());
   }
 
+  /** The engine (tests check what rankers share). */
+  final HttpEngine engine() {
+    return engine;
+  }
+
   /** The deadline of a call starting now ({@code timeout} from now, as a {@link System#nanoTime()} instant). */
   final long deadline() {
     return System.nanoTime() + engine.settings().timeout().toNanos();
