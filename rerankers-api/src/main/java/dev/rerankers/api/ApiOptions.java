@@ -25,17 +25,17 @@ public final class ApiOptions {
 
   /** Connect timeout per attempt. */
   public static final Option<Duration> CONNECT_TIMEOUT =
-      positiveDuration("connectTimeout", "connect timeout of one attempt (a duration: 250ms, 10s, 2m, PT10S)")
+      positiveDuration("connectTimeout", "duration (250ms, 10s, 2m, PT10S): connect timeout of one attempt")
           .defaultValue(Duration.ofSeconds(10));
 
   /** Read timeout: the longest silence while waiting for bytes. */
   public static final Option<Duration> READ_TIMEOUT =
-      positiveDuration("readTimeout", "the longest silence while waiting for bytes (also the write timeout)")
+      positiveDuration("readTimeout", "duration: the longest silence while reading or writing")
           .defaultValue(Duration.ofSeconds(60));
 
   /** The longest one HTTP attempt may take, start to last byte. */
   public static final Option<Duration> ATTEMPT_TIMEOUT =
-      positiveDuration("attemptTimeout", "the longest one HTTP attempt may take, start to last byte")
+      positiveDuration("attemptTimeout", "duration: the longest one HTTP attempt may take, start to last byte")
           .defaultValue(Duration.ofSeconds(60));
 
   /**
@@ -43,7 +43,7 @@ public final class ApiOptions {
    * included. When it passes, the call fails with {@link ApiTimeoutException}.
    */
   public static final Option<Duration> TIMEOUT =
-      positiveDuration("timeout", "deadline of one rank call: every attempt, back-off and split request included")
+      positiveDuration("timeout", "duration: deadline of one rank call, every attempt, back-off and split request included")
           .defaultValue(Duration.ofSeconds(120));
 
   /**
@@ -56,12 +56,12 @@ public final class ApiOptions {
 
   /** The first back-off; doubled per retry, with jitter. */
   public static final Option<Duration> INITIAL_BACKOFF =
-      duration("initialBackoff", "the first back-off, doubled per retry, half of it random (jitter)")
+      duration("initialBackoff", "duration: the first back-off, doubled per retry, half of it random (jitter)")
           .defaultValue(Duration.ofMillis(500));
 
   /** The longest back-off between two attempts; not shorter than {@link #INITIAL_BACKOFF}. */
   public static final Option<Duration> MAX_BACKOFF =
-      duration("maxBackoff", "the longest back-off between two attempts (not below initialBackoff)")
+      duration("maxBackoff", "duration: the longest back-off between two attempts (not below initialBackoff)")
           .defaultValue(Duration.ofSeconds(30));
 
   /**
@@ -69,7 +69,7 @@ public final class ApiOptions {
    * with {@link RateLimitedException} so a fallback can answer.
    */
   public static final Option<Duration> MAX_RETRY_AFTER =
-      duration("maxRetryAfter", "the longest Retry-After honoured; asked for more, the call fails at once")
+      duration("maxRetryAfter", "duration: the longest Retry-After honoured; asked for more, the call fails at once")
           .defaultValue(Duration.ofSeconds(60));
 
   /**
@@ -83,7 +83,7 @@ public final class ApiOptions {
 
   /** How long an open breaker fails calls fast before letting one trial request through. */
   public static final Option<Duration> CIRCUIT_BREAKER_COOLDOWN =
-      duration("circuitBreakerCooldown", "how long an open breaker fails calls fast before one trial request")
+      duration("circuitBreakerCooldown", "duration: how long an open breaker fails calls fast before one trial request")
           .defaultValue(Duration.ofSeconds(30));
 
   /**
