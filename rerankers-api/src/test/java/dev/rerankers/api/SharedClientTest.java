@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rerankers.Document;
 import dev.rerankers.RankedResults;
+import dev.rerankers.RankRequest;
 import dev.rerankers.Reranker;
+import dev.rerankers.Result;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -110,6 +112,28 @@ class SharedClientTest {
     assertThat(maxInFlight.get(JINA.path()).get()).as("jina, rankAsync()").isEqualTo(3);
     assertThat(maxTotal.get()).as("both at once on one dispatcher").isGreaterThan(3).isLessThanOrEqualTo(5);
     assertThat(Threads.awaitNoApiThreads()).isEmpty();
+  }
+
+  @Test
+  void rank_all_sends_every_querys_request_at_once() {
+    delayMs = 150;
+    List<RankRequest> requests = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      requests.add(RankRequest.ofTexts(ProviderCase.QUERY + " " + i, ProviderCase.DOCS));
+    }
+    long t0 = System.nanoTime();
+    List<RankedResults> results;
+    try (Reranker cohere = COHERE.load(server, "")) {
+      results = cohere.rankAll(requests);
+    }
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    assertThat(results).hasSize(4);
+    for (RankedResults r : results) {
+      assertThat(r.stream().map(Result::id).toList()).isEqualTo(ProviderCase.EXPECTED_ORDER);
+    }
+    assertThat(server.getRequestCount()).isEqualTo(4);
+    assertThat(maxInFlight.get(COHERE.path()).get()).as("the four queries' requests overlap").isEqualTo(4);
+    assertThat(tookMs).as("about one request's time, not four").isLessThan(4 * 150);
   }
 
   @Test

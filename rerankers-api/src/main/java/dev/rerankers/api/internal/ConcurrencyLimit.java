@@ -57,9 +57,4 @@ final class ConcurrencyLimit {
   synchronized void clear() {
     waiting.clear();
   }
-
-  /** Starts waiting for a permit. */
-  synchronized int waiting() {
-    return waiting.size();
-  }
 }

@@ -95,7 +95,18 @@ final class HttpEngine implements AutoCloseable {
     this.breaker = new CircuitBreaker(settings.breakerThreshold(), settings.breakerCooldown(), System::nanoTime);
     this.where = "POST " + endpointKey(url);
     this.lease = SharedHttp.acquire();
-    OkHttpClient.Builder b = lease.root().newBuilder()
+    try {
+      this.client = derive(lease.root(), settings, url, key, authHeader, authPrefix);
+    } catch (RuntimeException e) {
+      lease.close();
+      throw e;
+    }
+  }
+
+  /** The ranker's client: the root's pools, the ranker's timeouts and interceptors. */
+  private static OkHttpClient derive(OkHttpClient root, TransportSettings settings, HttpUrl url, Secret key,
+      String authHeader, String authPrefix) {
+    OkHttpClient.Builder b = root.newBuilder()
         .connectTimeout(settings.connectTimeout())
         .readTimeout(settings.readTimeout())
         .writeTimeout(settings.readTimeout())
@@ -113,7 +124,7 @@ final class HttpEngine implements AutoCloseable {
     if (key != null) {
       b.addInterceptor(new Authentication(url, authHeader, authPrefix + key.value()));
     }
-    this.client = b.build();
+    return b.build();
   }
 
   TransportSettings settings() {
