@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The synchronous {@code score}: the calling thread waits for the same asynchronous call {@code
@@ -18,7 +19,8 @@ import java.util.concurrent.LinkedBlockingQueue;
  * a blocking okhttp call instead of handing them to okhttp's dispatcher, so {@code rank} with one
  * request costs no thread switch, yet goes through the one retry loop, the ranker's concurrency
  * bound, its breaker and its deadline. Back-offs and permits arrive from the timer and other
- * threads as tasks on this queue; none of them blocks the thread that posts it.
+ * threads as tasks on this queue; none of them blocks the thread that posts it. The waiting thread
+ * also keeps its call's deadline ({@link #atDeadline}), so a synchronous call needs no timer task.
  *
  * <p>One instance per call, awaited by one thread.
  */
@@ -26,7 +28,23 @@ final class CallerRuns implements Executor {
   private static final Runnable WAKE = () -> {};
 
   private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+  private final List<Runnable> deadlineActions = new ArrayList<>();
+  private long deadline = Long.MAX_VALUE;
+  private boolean hasDeadline;
   private boolean done;
+
+  /**
+   * Runs {@code action} on the waiting thread once {@code deadlineNanos} (a {@link
+   * System#nanoTime()} instant) has passed, unless the call is over first. Called on the waiting
+   * thread, before or while it waits.
+   */
+  void atDeadline(long deadlineNanos, Runnable action) {
+    synchronized (this) {
+      deadline = hasDeadline ? Math.min(deadline, deadlineNanos) : deadlineNanos;
+      hasDeadline = true;
+      deadlineActions.add(action);
+    }
+  }
 
   /** Queues a step for the waiting thread, or runs it here once the wait is over. */
   @Override
@@ -48,7 +66,27 @@ final class CallerRuns implements Executor {
     future.whenComplete((v, e) -> tasks.add(WAKE));
     try {
       while (!future.isDone()) {
-        tasks.take().run();
+        Runnable task;
+        long at;
+        synchronized (this) {
+          at = hasDeadline ? deadline : Long.MAX_VALUE;
+        }
+        if (at == Long.MAX_VALUE) {
+          task = tasks.take();
+        } else {
+          task = tasks.poll(at - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
+        if (task != null) {
+          task.run();
+        } else {
+          List<Runnable> due;
+          synchronized (this) {
+            due = List.copyOf(deadlineActions);
+            deadlineActions.clear();
+            hasDeadline = false;
+          }
+          due.forEach(Runnable::run);
+        }
       }
     } catch (InterruptedException e) {
       future.cancel(true);

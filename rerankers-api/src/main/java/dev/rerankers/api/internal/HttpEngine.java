@@ -331,11 +331,15 @@ final class HttpEngine implements AutoCloseable {
             outcome(0, null));
         return;
       }
-      try {
-        deadlineTask = lease.timer().schedule(this::onDeadline, remaining, TimeUnit.NANOSECONDS);
-      } catch (RejectedExecutionException e) {
-        fail(new Failure(Failure.Kind.CONNECTION, 0, "the ranker is closed", null, e), outcome(0, null));
-        return;
+      if (caller != null) {
+        caller.atDeadline(deadline, this::onDeadline); // the waiting thread keeps the deadline
+      } else {
+        try {
+          deadlineTask = lease.timer().schedule(this::onDeadline, remaining, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+          fail(new Failure(Failure.Kind.CONNECTION, 0, "the ranker is closed", null, e), outcome(0, null));
+          return;
+        }
       }
       admit();
     }
