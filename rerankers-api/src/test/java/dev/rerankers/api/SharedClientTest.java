@@ -92,7 +92,7 @@ class SharedClientTest {
 
   @Test
   void each_ranker_keeps_its_own_bound_on_the_shared_dispatcher_rank_and_rank_async_alike() throws Exception {
-    delayMs = 80;
+    delayMs = 150;
     ExecutorService callers = Executors.newFixedThreadPool(8);
     try (Reranker cohere = COHERE.load(server, "&maxConcurrency=2"); Reranker jina = JINA.load(server, "&maxConcurrency=3")) {
       List<CompletableFuture<RankedResults>> all = new ArrayList<>();
@@ -116,24 +116,21 @@ class SharedClientTest {
 
   @Test
   void rank_all_sends_every_querys_request_at_once() {
-    delayMs = 150;
+    delayMs = 300;
     List<RankRequest> requests = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       requests.add(RankRequest.ofTexts(ProviderCase.QUERY + " " + i, ProviderCase.DOCS));
     }
-    long t0 = System.nanoTime();
     List<RankedResults> results;
     try (Reranker cohere = COHERE.load(server, "")) {
       results = cohere.rankAll(requests);
     }
-    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     assertThat(results).hasSize(4);
     for (RankedResults r : results) {
       assertThat(r.stream().map(Result::id).toList()).isEqualTo(ProviderCase.EXPECTED_ORDER);
     }
     assertThat(server.getRequestCount()).isEqualTo(4);
     assertThat(maxInFlight.get(COHERE.path()).get()).as("the four queries' requests overlap").isEqualTo(4);
-    assertThat(tookMs).as("about one request's time, not four").isLessThan(4 * 150);
   }
 
   @Test
