@@ -1,10 +1,13 @@
 package dev.rerankers.api;
 
 import dev.rerankers.RerankerSpec;
-import dev.rerankers.api.internal.ApiScorers;
+import dev.rerankers.api.internal.ApiScorerFactory;
+import dev.rerankers.spi.Option;
+import dev.rerankers.spi.OptionValues;
 import dev.rerankers.spi.RerankerProvider;
 import dev.rerankers.spi.Scorer;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -25,8 +28,9 @@ import java.util.function.Function;
  *
  * <p>Every ranker it builds is thread-safe, ranks asynchronously without blocking a thread per
  * request, retries transient failures, enforces timeouts and a per-endpoint circuit breaker, and
- * throws the typed exceptions of this package. Options: {@link ApiOptions}. Not meant to be called
- * directly: load rankers through {@link dev.rerankers.Reranker}.
+ * throws the typed exceptions of this package. All of them share one okhttp client ({@link
+ * ApiHttpClient}). Options: {@link ApiOptions}, and per type {@link #options(String)}. Not meant
+ * to be called directly: load rankers through {@link dev.rerankers.Reranker}.
  */
 public final class ApiRerankerProvider implements RerankerProvider {
   private final Function<String, String> env;
@@ -48,18 +52,23 @@ public final class ApiRerankerProvider implements RerankerProvider {
 
   @Override
   public Set<String> modelTypes() {
-    Set<String> types = new LinkedHashSet<>(ApiScorers.RERANK_TYPES);
-    types.addAll(ApiScorers.CHAT_TYPES);
+    Set<String> types = new LinkedHashSet<>(ApiScorerFactory.RERANK_TYPES);
+    types.addAll(ApiScorerFactory.CHAT_TYPES);
     return types;
   }
 
+  /**
+   * The options of a type: the common ones it documents or gives its own default ({@code apiKey}
+   * naming the provider's environment variable, {@code batchSize} the provider's documents per
+   * request, ...), the transport options every type takes, and the type's own.
+   */
   @Override
-  public Set<String> optionKeys(String modelType) {
-    return ApiScorers.optionKeys(modelType);
+  public List<Option<?>> options(String modelType) {
+    return ApiScorerFactory.options(modelType);
   }
 
   @Override
-  public Scorer create(RerankerSpec spec) {
-    return ApiScorers.create(spec, env);
+  public Scorer create(RerankerSpec spec, OptionValues options) {
+    return ApiScorerFactory.create(spec, options, env);
   }
 }

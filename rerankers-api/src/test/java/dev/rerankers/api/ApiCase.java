@@ -1,6 +1,12 @@
 package dev.rerankers.api;
 
 import dev.rerankers.Reranker;
+import dev.rerankers.RerankerSpec;
+import dev.rerankers.spi.CommonOptions;
+import dev.rerankers.spi.Option;
+import dev.rerankers.spi.OptionValues;
+import dev.rerankers.spi.Scorer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
@@ -74,6 +80,16 @@ record ApiCase(
   Reranker.Builder builder(MockWebServer server) {
     return Reranker.builder(model).type(type).url(base(server) + urlPath)
         .option("initialBackoff", "5ms").option("maxBackoff", "20ms").option("maxRetries", "2");
+  }
+
+  /**
+   * What {@code Reranker.load} does with a resolved spec, through {@code provider}: the spec's
+   * options checked against the type's declarations, then {@code create}.
+   */
+  static Scorer create(ApiRerankerProvider provider, RerankerSpec spec) {
+    List<Option<?>> declared = new ArrayList<>(CommonOptions.ALL);
+    declared.addAll(provider.options(spec.type()));
+    return provider.create(spec, OptionValues.parse(declared, spec.options(), "type " + spec.type()));
   }
 
   static String base(MockWebServer server) {

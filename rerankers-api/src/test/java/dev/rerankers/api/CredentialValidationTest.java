@@ -104,7 +104,7 @@ class CredentialValidationTest {
         case CONFIG_STRING -> c.load(server, bad.key, "").close();
         case ENVIRONMENT -> {
           RerankerSpec spec = c.builder(server).resolve();
-          new ApiRerankerProvider(Map.of(c.keyEnvVar(), bad.key)::get).create(spec).close();
+          ApiCase.create(new ApiRerankerProvider(Map.of(c.keyEnvVar(), bad.key)::get), spec).close();
         }
       }
     } catch (Throwable t) {

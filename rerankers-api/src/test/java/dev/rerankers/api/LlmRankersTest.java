@@ -218,10 +218,10 @@ class LlmRankersTest {
   @Test
   void configuration_errors_name_the_fix() {
     ApiRerankerProvider noEnv = new ApiRerankerProvider(k -> null);
-    assertThatThrownBy(() -> noEnv.create(Reranker.resolve("rankgpt")))
+    assertThatThrownBy(() -> ApiCase.create(noEnv, Reranker.resolve("rankgpt")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("OPENAI_API_KEY");
-    assertThatThrownBy(() -> noEnv.create(Reranker.resolve("rankllm")))
+    assertThatThrownBy(() -> ApiCase.create(noEnv, Reranker.resolve("rankllm")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("url");
     assertThatThrownBy(() -> Reranker.load("rankgpt:m?url=" + base() + "&window=10&step=11"))

@@ -8,7 +8,6 @@ import dev.rerankers.Credentials;
 import dev.rerankers.Usage;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import okhttp3.Headers;
 import okhttp3.HttpUrl;
 
 /**
@@ -26,20 +25,19 @@ final class ChatClient {
   /** The model's reply, the usage reported (plus requests made). */
   record Reply(String content, Usage usage) {}
 
-  private final HttpEngine engine;
-  private final HttpUrl url;
-  private final Headers headers;
-  private final String model;
-  private final double temperature;
-  private final Integer maxTokens;
+  /**
+   * What one load asked for.
+   *
+   * @param maxTokens {@code max_tokens}, or {@code null} to send none
+   */
+  record Settings(String model, double temperature, Integer maxTokens) {}
 
-  ChatClient(HttpEngine engine, HttpUrl url, Headers headers, String model, double temperature, Integer maxTokens) {
+  private final HttpEngine engine;
+  private final Settings settings;
+
+  ChatClient(HttpEngine engine, Settings settings) {
     this.engine = engine;
-    this.url = url;
-    this.headers = headers;
-    this.model = model;
-    this.temperature = temperature;
-    this.maxTokens = maxTokens;
+    this.settings = settings;
   }
 
   HttpEngine engine() {
@@ -47,7 +45,7 @@ final class ChatClient {
   }
 
   HttpUrl url() {
-    return url;
+    return engine.url();
   }
 
   /**
@@ -78,16 +76,15 @@ final class ChatClient {
     return b.addPathSegment("chat").addPathSegment("completions").build();
   }
 
-  /** Sends the messages; completes with the reply or a typed exception. */
-  CompletableFuture<Reply> complete(List<Message> messages, long deadlineNanos) {
+  /**
+   * Sends the messages; completes with the reply or a typed exception.
+   *
+   * @param caller the waiting thread that sends the request itself, or {@code null} (see {@link HttpEngine#post})
+   */
+  CompletableFuture<Reply> complete(List<Message> messages, long deadlineNanos, CallerRuns caller) {
     return engine
-        .post(url, headers, body(messages), deadlineNanos, bytes -> parse(Json.parse(bytes)))
+        .post(body(messages), deadlineNanos, bytes -> parse(WireJson.parse(bytes)), caller)
         .thenApply(ChatClient::withRequests);
-  }
-
-  /** Sends the messages on the calling thread; returns the reply or throws a typed exception. */
-  Reply completeBlocking(List<Message> messages, long deadlineNanos) {
-    return withRequests(engine.postBlocking(url, headers, body(messages), deadlineNanos, bytes -> parse(Json.parse(bytes))));
   }
 
   private static Reply withRequests(HttpEngine.Answer<Reply> a) {
@@ -95,28 +92,28 @@ final class ChatClient {
   }
 
   private byte[] body(List<Message> messages) {
-    ObjectNode body = Json.object();
-    body.put("model", model);
+    ObjectNode body = WireJson.object();
+    body.put("model", settings.model());
     ArrayNode msgs = body.putArray("messages");
     for (Message m : messages) {
       msgs.addObject().put("role", m.role()).put("content", m.content());
     }
-    body.put("temperature", temperature);
-    if (maxTokens != null) {
-      body.put("max_tokens", maxTokens);
+    body.put("temperature", settings.temperature());
+    if (settings.maxTokens() != null) {
+      body.put("max_tokens", settings.maxTokens());
     }
-    return Json.bytes(body);
+    return WireJson.bytes(body);
   }
 
   /** Reads {@code choices[0].message.content} (a string, or a list of text parts) and the usage. */
   static Reply parse(JsonNode root) {
     JsonNode choices = root.path("choices");
     if (!choices.isArray() || choices.isEmpty()) {
-      throw new BadAnswer("the chat answer has no 'choices': " + Texts.abbreviate(root.toString(), 160));
+      throw new BadAnswer("the chat answer has no 'choices': " + Snippet.of(root.toString(), 160));
     }
     JsonNode message = choices.get(0).path("message");
     if (!message.isObject()) {
-      throw new BadAnswer("choices[0] has no 'message' object: " + Texts.abbreviate(choices.get(0).toString(), 160));
+      throw new BadAnswer("choices[0] has no 'message' object: " + Snippet.of(choices.get(0).toString(), 160));
     }
     JsonNode content = message.path("content");
     String text;
@@ -135,12 +132,12 @@ final class ChatClient {
     } else if (content.isNull() || content.isMissingNode()) {
       text = ""; // e.g. a refusal: the callers treat an empty reply as "no opinion"
     } else {
-      throw new BadAnswer("choices[0].message.content is neither text nor a list of parts: " + Texts.abbreviate(content.toString(), 80));
+      throw new BadAnswer("choices[0].message.content is neither text nor a list of parts: " + Snippet.of(content.toString(), 80));
     }
-    Usage usage = RerankProtocol.usage(root,
+    Usage usage = RerankProtocol.usage(root, List.of(
         Usage.TOKENS, "usage.total_tokens",
         "prompt_tokens", "usage.prompt_tokens",
-        "completion_tokens", "usage.completion_tokens");
+        "completion_tokens", "usage.completion_tokens"));
     return new Reply(text, usage);
   }
 }

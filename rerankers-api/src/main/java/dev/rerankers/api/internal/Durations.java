@@ -5,11 +5,21 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
-/** Parses duration options: {@code 250ms}, {@code 10s}, {@code 2m}, {@code PT10S} or plain seconds. */
-final class Durations {
+/**
+ * Durations as options write them ({@code 250ms}, {@code 10s}, {@code 2m}, {@code PT10S} or plain
+ * seconds) and as messages show them ({@code 250 ms}, {@code 1.5 s}). Public only for {@link
+ * dev.rerankers.api.ApiOptions}' parsers: not API.
+ */
+public final class Durations {
   private Durations() {}
 
-  static Duration parse(String key, String value) {
+  /**
+   * Parses a duration option's value.
+   *
+   * @param key the option, for messages
+   * @throws ConfigException naming the option when the value is not a duration, or is negative
+   */
+  public static Duration parse(String key, String value) {
     String v = value.strip().toLowerCase(Locale.ROOT);
     try {
       if (v.startsWith("pt") || v.startsWith("p")) {

@@ -67,9 +67,9 @@ record Failure(Kind kind, int status, String detail, Duration retryAfter, Throwa
     return (status > 0 ? "HTTP " + status + " " : "") + (detail == null ? "" : detail);
   }
 
-  /** Classifies an HTTP error status and its body. */
-  static Failure fromStatus(int status, byte[] body, Duration retryAfter, Secret key) {
-    ErrorText text = ErrorText.of(body, key);
+  /** Classifies an HTTP error status and its body (the key already masked in it by {@link KeyRedaction}). */
+  static Failure fromStatus(int status, byte[] body, Duration retryAfter) {
+    ErrorText text = ErrorText.of(body);
     Kind kind;
     if (status == 401 || status == 403) {
       kind = Kind.AUTH;
@@ -94,6 +94,10 @@ record Failure(Kind kind, int status, String detail, Duration retryAfter, Throwa
   static Failure fromIo(IOException e, Secret key) {
     if (e instanceof RedirectPolicy.Refused r) {
       return new Failure(Kind.REDIRECT, r.status, Secret.redact(r.getMessage(), key), null, r);
+    }
+    if (e instanceof BodyLimit.Oversized o) {
+      // The answer came, and the same request would bring it again.
+      return malformed(o.status, o.getMessage(), null, key);
     }
     String msg = Secret.redact(String.valueOf(e.getMessage()), key);
     if (e instanceof ProtocolException && msg.contains("HTTP_PROXY_AUTH")) {
@@ -163,7 +167,7 @@ record Failure(Kind kind, int status, String detail, Duration retryAfter, Throwa
 
   /** The provider's error text and code, found in the usual places of an error body. */
   record ErrorText(String message, String code) {
-    static ErrorText of(byte[] body, Secret key) {
+    static ErrorText of(byte[] body) {
       if (body == null || body.length == 0) {
         return new ErrorText("", "");
       }
@@ -171,7 +175,7 @@ record Failure(Kind kind, int status, String detail, Duration retryAfter, Throwa
       String message = null;
       String code = "";
       try {
-        JsonNode root = Json.parse(body);
+        JsonNode root = WireJson.parse(body);
         message = firstText(root, "message", "detail", "error", "error_message", "title", "msg");
         JsonNode err = root.path("error");
         if (err.isObject()) {
@@ -185,7 +189,7 @@ record Failure(Kind kind, int status, String detail, Duration retryAfter, Throwa
       if (message == null || message.isBlank()) {
         message = raw;
       }
-      return new ErrorText("\"" + Texts.abbreviate(Secret.redact(message, key), 300) + "\"", code);
+      return new ErrorText("\"" + Snippet.of(message, 300) + "\"", code);
     }
 
     private static String firstText(JsonNode node, String... keys) {

@@ -3,12 +3,10 @@ package dev.rerankers.api.internal;
 import dev.rerankers.Document;
 import dev.rerankers.RerankerInfo;
 import dev.rerankers.Usage;
-import dev.rerankers.spi.Scorer;
 import dev.rerankers.spi.Scores;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -18,54 +16,28 @@ import java.util.concurrent.atomic.AtomicReference;
  * sequential (each starts from the previous one's order); a window of one document needs no
  * request. The answer is an ordering without scores. Thread-safe.
  */
-final class ListwiseScorer implements Scorer {
+final class ListwiseScorer extends HttpScorer {
+
+  /**
+   * What one load asked for.
+   *
+   * @param step at most {@code window}
+   * @param maxLength the approximate per-passage token budget, or {@code null} for none
+   */
+  record Settings(int window, int step, Integer maxLength) {}
+
   private final ChatClient chat;
   private final ListwisePrompt prompt;
-  private final int window;
-  private final int step;
-  private final Integer maxLength;
-  private final RerankerInfo info;
-  private final String provider;
+  private final Settings settings;
 
-  ListwiseScorer(ChatClient chat, ListwisePrompt prompt, int window, int step, Integer maxLength, RerankerInfo info) {
+  ListwiseScorer(ChatClient chat, ListwisePrompt prompt, Settings settings, RerankerInfo info) {
+    super(chat.engine(), info);
     this.chat = chat;
     this.prompt = prompt;
-    this.window = window;
-    this.step = step;
-    this.maxLength = maxLength;
-    this.info = info;
-    this.provider = info.type();
-  }
-
-  /** Synchronous: the windows' requests run one after the other on the calling thread. */
-  @Override
-  public Scores score(String query, List<Document> documents) {
-    long deadline = System.nanoTime() + chat.engine().settings().timeout().toNanos();
-    List<String> texts = texts(documents);
-    State st = new State(identity(texts.size()), Usage.NONE);
-    for (int[] w : SlidingWindow.windows(texts.size(), window, step)) {
-      if (w[1] - w[0] >= 2) {
-        ChatClient.Reply reply = chat.completeBlocking(prompt.messages(query, passages(st, texts, w)), deadline);
-        st = apply(st, w, reply);
-      }
-    }
-    return Scores.ranking(st.order()).withUsage(st.usage());
-  }
-
-  @Override
-  public CompletableFuture<Scores> scoreAsync(String query, List<Document> documents, Executor executor) {
-    return Futures.on(rankAll(query, documents), executor);
+    this.settings = settings;
   }
 
   private record State(int[] order, Usage usage) {}
-
-  private List<String> texts(List<Document> documents) {
-    List<String> texts = new ArrayList<>(documents.size());
-    for (Document d : documents) {
-      texts.add(maxLength == null ? d.text() : TokenEstimator.truncate(d.text(), maxLength));
-    }
-    return texts;
-  }
 
   private static int[] identity(int n) {
     int[] identity = new int[n];
@@ -94,17 +66,19 @@ final class ListwiseScorer implements Scorer {
     return new State(next, st.usage().plus(reply.usage()));
   }
 
-  private CompletableFuture<Scores> rankAll(String query, List<Document> documents) {
-    long deadline = System.nanoTime() + chat.engine().settings().timeout().toNanos();
-    List<String> texts = texts(documents);
+  /** The windows one after the other, each request sent when the previous reply is in (from the caller's thread for {@code score}). */
+  @Override
+  CompletableFuture<Scores> send(String query, List<Document> documents, CallerRuns caller) {
+    long deadline = deadline();
+    List<String> texts = texts(documents, 0, documents.size(), settings.maxLength());
     AtomicReference<CompletableFuture<?>> inFlight = new AtomicReference<>();
     CompletableFuture<State> chain = CompletableFuture.completedFuture(new State(identity(texts.size()), Usage.NONE));
-    for (int[] w : SlidingWindow.windows(texts.size(), window, step)) {
+    for (int[] w : SlidingWindow.windows(texts.size(), settings.window(), settings.step())) {
       if (w[1] - w[0] < 2) {
         continue;
       }
       chain = chain.thenCompose(st -> {
-        CompletableFuture<ChatClient.Reply> call = chat.complete(prompt.messages(query, passages(st, texts, w)), deadline);
+        CompletableFuture<ChatClient.Reply> call = chat.complete(prompt.messages(query, passages(st, texts, w)), deadline, caller);
         inFlight.set(call);
         return call.thenApply(reply -> apply(st, w, reply));
       });
@@ -117,20 +91,5 @@ final class ListwiseScorer implements Scorer {
       }
     });
     return result;
-  }
-
-  @Override
-  public RerankerInfo info() {
-    return info;
-  }
-
-  @Override
-  public void close() {
-    chat.engine().close();
-  }
-
-  @Override
-  public String toString() {
-    return "ListwiseScorer[" + info + "]";
   }
 }

@@ -1,17 +1,14 @@
 package dev.rerankers.api.internal;
 
-import dev.rerankers.ConfigException;
 import dev.rerankers.Document;
 import dev.rerankers.RerankerInfo;
 import dev.rerankers.Usage;
-import dev.rerankers.spi.Scorer;
 import dev.rerankers.spi.Scores;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,7 +20,7 @@ import java.util.regex.Pattern;
  * the reply scores 0. Unlike Python, documents are sent {@code batchSize} at a time (default 20, in
  * concurrent requests) so that long lists do not overflow the model's output limit. Thread-safe.
  */
-final class RelevanceFilterScorer implements Scorer {
+final class RelevanceFilterScorer extends HttpScorer {
   static final String DEFAULT_PROMPT_TEMPLATE = """
       <instructions>
       Think carefully about whether the following documents would be useful to answer the query.
@@ -77,72 +74,44 @@ final class RelevanceFilterScorer implements Scorer {
   private static final Pattern ANSWER =
       Pattern.compile("<answer>\\s*(RELEVANT|NOT_RELEVANT)\\s*</answer>", Pattern.CASE_INSENSITIVE);
 
+  /**
+   * What one load asked for.
+   *
+   * @param template the prompt, holding {@code {query}} and {@code {docu_inputs}} (checked by the option's parser)
+   * @param defaultRelevant whether an answer that cannot be read counts as RELEVANT
+   * @param maxLength the approximate per-document token budget, or {@code null} for none
+   */
+  record Settings(String template, boolean defaultRelevant, int batchSize, Integer maxLength) {}
+
   private final ChatClient chat;
-  private final String template;
-  private final boolean defaultRelevant;
-  private final int batchSize;
-  private final Integer maxLength;
-  private final RerankerInfo info;
+  private final Settings settings;
 
-  RelevanceFilterScorer(
-      ChatClient chat, String template, boolean defaultRelevant, int batchSize, Integer maxLength, RerankerInfo info) {
+  RelevanceFilterScorer(ChatClient chat, Settings settings, RerankerInfo info) {
+    super(chat.engine(), info);
     this.chat = chat;
-    this.template = checkTemplate(template);
-    this.defaultRelevant = defaultRelevant;
-    this.batchSize = batchSize;
-    this.maxLength = maxLength;
-    this.info = info;
+    this.settings = settings;
   }
 
-  static String checkTemplate(String t) {
-    if (!t.contains("{query}") || !t.contains("{docu_inputs}")) {
-      throw new ConfigException("promptTemplate must contain both {query} and {docu_inputs}");
-    }
-    return t;
-  }
-
-  /** Synchronous: one batch runs on the calling thread; several go out concurrently while the caller waits. */
+  /** The batches of {@code batchSize} documents go out concurrently, one prompt each (a lone one from the caller's thread). */
   @Override
-  public Scores score(String query, List<Document> documents) {
-    if (documents.size() <= batchSize) {
-      long deadline = System.nanoTime() + chat.engine().settings().timeout().toNanos();
-      ChatClient.Reply reply = chat.completeBlocking(List.of(new ChatClient.Message("user", prompt(query, texts(documents, 0, documents.size())))), deadline);
-      return Scores.of(judge(reply.content(), documents.size(), defaultRelevant)).withUsage(reply.usage());
-    }
-    return Futures.await(scoreAll(query, documents), info.type());
-  }
-
-  private List<String> texts(List<Document> documents, int start, int end) {
-    List<String> texts = new ArrayList<>(end - start);
-    for (int i = start; i < end; i++) {
-      String t = documents.get(i).text();
-      texts.add(maxLength == null ? t : TokenEstimator.truncate(t, maxLength));
-    }
-    return texts;
-  }
-
-  @Override
-  public CompletableFuture<Scores> scoreAsync(String query, List<Document> documents, Executor executor) {
-    return Futures.on(scoreAll(query, documents), executor);
-  }
-
-  private CompletableFuture<Scores> scoreAll(String query, List<Document> documents) {
-    long deadline = System.nanoTime() + chat.engine().settings().timeout().toNanos();
+  CompletableFuture<Scores> send(String query, List<Document> documents, CallerRuns caller) {
+    long deadline = deadline();
     int n = documents.size();
+    CallerRuns sender = n <= settings.batchSize() ? caller : null;
     List<CompletableFuture<ChatClient.Reply>> parts = new ArrayList<>();
     List<int[]> ranges = new ArrayList<>();
-    for (int start = 0; start < n; start += batchSize) {
-      int end = Math.min(n, start + batchSize);
-      List<String> texts = texts(documents, start, end);
+    for (int start = 0; start < n; start += settings.batchSize()) {
+      int end = Math.min(n, start + settings.batchSize());
+      List<String> texts = texts(documents, start, end, settings.maxLength());
       ranges.add(new int[] {start, end});
-      parts.add(chat.complete(List.of(new ChatClient.Message("user", prompt(query, texts))), deadline));
+      parts.add(chat.complete(List.of(new ChatClient.Message("user", prompt(query, texts))), deadline, sender));
     }
-    return Futures.allOrFirstFailure(parts).thenApply(replies -> {
+    return FanOut.allOrFirstFailure(parts).thenApply(replies -> {
       double[] scores = new double[n];
       Usage usage = Usage.NONE;
       for (int k = 0; k < replies.size(); k++) {
         int[] r = ranges.get(k);
-        double[] s = judge(replies.get(k).content(), r[1] - r[0], defaultRelevant);
+        double[] s = judge(replies.get(k).content(), r[1] - r[0], settings.defaultRelevant());
         System.arraycopy(s, 0, scores, r[0], s.length);
         usage = usage.plus(replies.get(k).usage());
       }
@@ -159,7 +128,7 @@ final class RelevanceFilterScorer implements Scorer {
       }
       docs.append("<document id=").append(i).append(">\n").append(texts.get(i)).append("\n</document>");
     }
-    Matcher m = PLACEHOLDER.matcher(template);
+    Matcher m = PLACEHOLDER.matcher(settings.template());
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       String g = m.group();
@@ -190,20 +159,5 @@ final class RelevanceFilterScorer implements Scorer {
       s[i] = byId.getOrDefault(i, 0.0);
     }
     return s;
-  }
-
-  @Override
-  public RerankerInfo info() {
-    return info;
-  }
-
-  @Override
-  public void close() {
-    chat.engine().close();
-  }
-
-  @Override
-  public String toString() {
-    return "RelevanceFilterScorer[" + info + "]";
   }
 }

@@ -3,110 +3,79 @@ package dev.rerankers.api.internal;
 import dev.rerankers.Document;
 import dev.rerankers.RerankerInfo;
 import dev.rerankers.Usage;
-import dev.rerankers.spi.Scorer;
+import dev.rerankers.spi.QueryDocuments;
 import dev.rerankers.spi.Scores;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import okhttp3.Headers;
-import okhttp3.HttpUrl;
 
 /**
- * A hosted rerank API as a {@link Scorer}: documents are optionally cut to an approximate token
+ * A hosted rerank API as a {@link dev.rerankers.spi.Scorer}: documents are optionally cut to an approximate token
  * budget, split into requests of at most {@code batchSize} documents (and {@code
  * maxRequestTokens} estimated tokens), sent concurrently through the {@link HttpEngine}, and the
  * provider's scores are put back in input order by {@code index}. Usage is summed over the
- * requests, plus the number of HTTP requests made. Thread-safe.
+ * requests, plus the number of HTTP requests made. {@code score} waits for the same asynchronous
+ * requests {@code scoreAsync} sends; {@code scoreAll} sends the requests of every query at once.
+ * Thread-safe.
  */
-final class RerankApiScorer implements Scorer {
-  private final RerankProtocol protocol;
-  private final HttpEngine engine;
-  private final HttpUrl url;
-  private final Headers headers;
-  private final String model;
-  private final int batchSize;
-  private final Integer topN;
-  private final Integer maxLength;
-  private final int maxRequestTokens;
-  private final RerankerInfo info;
-
-  RerankApiScorer(
-      RerankProtocol protocol,
-      HttpEngine engine,
-      HttpUrl url,
-      Headers headers,
-      String model,
-      int batchSize,
-      Integer topN,
-      Integer maxLength,
-      int maxRequestTokens,
-      RerankerInfo info) {
-    this.protocol = protocol;
-    this.engine = engine;
-    this.url = url;
-    this.headers = headers;
-    this.model = model;
-    this.batchSize = batchSize;
-    this.topN = topN;
-    this.maxLength = maxLength;
-    this.maxRequestTokens = maxRequestTokens;
-    this.info = info;
-  }
+final class RerankApiScorer extends HttpScorer {
 
   /**
-   * Synchronous: a single request runs on the calling thread; split requests go out concurrently
-   * through okhttp's dispatcher while the caller waits.
+   * What one load asked for.
+   *
+   * @param topN the number of results to ask for per request, or {@code null} for all
+   * @param maxLength the approximate per-document token budget, or {@code null} for none
+   * @param maxRequestTokens the approximate token budget per request (0: none)
    */
+  record Settings(String model, int batchSize, Integer topN, Integer maxLength, int maxRequestTokens) {}
+
+  private final RerankProtocol protocol;
+  private final HttpEngine engine;
+  private final Settings settings;
+
+  RerankApiScorer(RerankProtocol protocol, HttpEngine engine, Settings settings, RerankerInfo info) {
+    super(engine, info);
+    this.protocol = protocol;
+    this.engine = engine;
+    this.settings = settings;
+  }
+
+  /** Every query's requests go out together, each query with its own deadline. */
   @Override
-  public Scores score(String query, List<Document> documents) {
-    long deadline = System.nanoTime() + engine.settings().timeout().toNanos();
-    List<String> texts = texts(documents);
+  public List<Scores> scoreAll(List<QueryDocuments> queries) {
+    List<CompletableFuture<Scores>> parts = new ArrayList<>(queries.size());
+    for (QueryDocuments q : queries) {
+      parts.add(send(q.query(), q.documents(), null));
+    }
+    return await(FanOut.allOrFirstFailure(parts));
+  }
+
+  /** A lone request goes from the caller's thread; split requests go out together through the dispatcher. */
+  @Override
+  CompletableFuture<Scores> send(String query, List<Document> documents, CallerRuns caller) {
+    long deadline = deadline();
+    List<String> texts = texts(documents, 0, documents.size(), settings.maxLength());
     List<int[]> chunks = plan(query, texts);
-    if (chunks.size() == 1) {
-      Request r = request(query, texts);
-      return merge(chunks, List.of(engine.postBlocking(url, headers, r.body(), deadline, r.parser())), texts.size());
-    }
-    return Futures.await(scoreAll(query, texts, chunks, deadline), protocol.provider());
-  }
-
-  @Override
-  public CompletableFuture<Scores> scoreAsync(String query, List<Document> documents, Executor executor) {
-    long deadline = System.nanoTime() + engine.settings().timeout().toNanos();
-    List<String> texts = texts(documents);
-    return Futures.on(scoreAll(query, texts, plan(query, texts), deadline), executor);
-  }
-
-  private List<String> texts(List<Document> documents) {
-    List<String> texts = new ArrayList<>(documents.size());
-    for (Document d : documents) {
-      texts.add(maxLength == null ? d.text() : TokenEstimator.truncate(d.text(), maxLength));
-    }
-    return texts;
-  }
-
-  /** One request's body and the parser of its answer. */
-  private record Request(byte[] body, HttpEngine.Parser<RerankProtocol.Page> parser) {}
-
-  private Request request(String query, List<String> slice) {
-    int n = slice.size();
-    Integer askTop = topN == null ? null : Math.min(topN, n);
-    boolean partial = askTop != null && askTop < n;
-    byte[] body = Json.bytes(protocol.body(model, query, slice, askTop, maxLength));
-    return new Request(body, bytes -> protocol.parse(Json.parse(bytes), n, partial));
-  }
-
-  private CompletableFuture<Scores> scoreAll(String query, List<String> texts, List<int[]> chunks, long deadline) {
     List<CompletableFuture<HttpEngine.Answer<RerankProtocol.Page>>> parts = new ArrayList<>(chunks.size());
     for (int[] c : chunks) {
-      Request r = request(query, texts.subList(c[0], c[1]));
-      parts.add(engine.post(url, headers, r.body(), deadline, r.parser()));
+      List<String> slice = texts.subList(c[0], c[1]);
+      int n = slice.size();
+      Integer askTop = settings.topN() == null ? null : Math.min(settings.topN(), n);
+      boolean partial = askTop != null && askTop < n;
+      byte[] body = WireJson.bytes(protocol.body(settings.model(), query, slice, askTop, settings.maxLength()));
+      parts.add(engine.post(body, deadline, bytes -> protocol.parse(WireJson.parse(bytes), n, partial),
+          chunks.size() == 1 ? caller : null));
     }
-    return Futures.allOrFirstFailure(parts).thenApply(answers -> merge(chunks, answers, texts.size()));
+    if (parts.size() == 1) {
+      return parts.get(0).thenApply(a -> merge(chunks, List.of(a), texts.size()));
+    }
+    return FanOut.allOrFirstFailure(parts).thenApply(answers -> merge(chunks, answers, texts.size()));
   }
 
   /** Request boundaries: at most batchSize documents and (when set) maxRequestTokens estimated tokens each. */
   List<int[]> plan(String query, List<String> texts) {
+    int batchSize = settings.batchSize();
+    int maxRequestTokens = settings.maxRequestTokens();
     List<int[]> out = new ArrayList<>();
     int n = texts.size();
     int queryTokens = maxRequestTokens > 0 ? TokenEstimator.count(query) : 0;
@@ -139,20 +108,5 @@ final class RerankApiScorer implements Scorer {
       requests += a.attempts();
     }
     return Scores.of(all).withUsage(usage.plus(Usage.of(Usage.REQUESTS, requests)));
-  }
-
-  @Override
-  public RerankerInfo info() {
-    return info;
-  }
-
-  @Override
-  public void close() {
-    engine.close();
-  }
-
-  @Override
-  public String toString() {
-    return "RerankApiScorer[" + info + "]";
   }
 }

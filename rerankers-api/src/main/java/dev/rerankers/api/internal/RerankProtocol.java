@@ -9,43 +9,48 @@ import dev.rerankers.Usage;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import okhttp3.Headers;
 import okhttp3.HttpUrl;
 
 /**
- * How one hosted rerank API is spoken: its endpoint, authentication, request body and answer.
- * Subclasses are small and immutable; the HTTP engine and the scorer do everything else.
+ * How one hosted rerank API is spoken, from its row of {@link RerankApis}: the endpoint, the
+ * request body ({@code model, query, <documents>}, optional top-N, per-document limit and
+ * truncation switch, constant fields) and the answer ({@code {index, <score>}} results put back in
+ * request order, usage at dotted paths). {@link PineconeProtocol} and {@link TeiProtocol} override
+ * the parts where their wire format differs. Immutable; the HTTP engine and the scorer do
+ * everything else.
  */
-abstract class RerankProtocol {
+class RerankProtocol {
 
   /** One answer: a score per document of the request, in request order, and the usage reported. */
   record Page(double[] scores, Usage usage) {}
 
+  private final RerankApi api;
+  private final Boolean truncate;
+
+  /**
+   * @param truncate the {@code truncate} option: sent in the row's truncation field when set
+   */
+  RerankProtocol(RerankApi api, Boolean truncate) {
+    this.api = api;
+    this.truncate = truncate;
+  }
+
+  final RerankApi api() {
+    return api;
+  }
+
   /** The provider, as a model type: {@code "cohere"}, {@code "mixedbread.ai"}, ... */
-  abstract String provider();
-
-  /** The endpoint when no {@code url} option is given, or {@code null} when one is required. */
-  abstract String defaultUrl();
-
-  /** The environment variable holding the key. */
-  abstract String keyEnvVar();
-
-  /** Whether calls need a key (text-embeddings-inference: no). */
-  boolean keyRequired() {
-    return true;
+  final String provider() {
+    return api.type();
   }
 
-  /** Documents per request by default: the provider's documented maximum (or recommendation). */
-  abstract int maxDocuments();
-
-  /** The approximate token budget per request used when {@code maxRequestTokens} is not set (0: none). */
-  int defaultMaxRequestTokens() {
-    return 0;
+  final Boolean truncate() {
+    return truncate;
   }
 
-  /** The endpoint for a {@code url} option (the full endpoint URL by default). */
+  /** The endpoint for a {@code url} option (the full endpoint URL), else the row's default. */
   HttpUrl endpoint(String url) {
-    String u = url != null ? url : defaultUrl();
+    String u = url != null ? url : api.endpoint().defaultUrl();
     if (u == null) {
       throw new ConfigException(provider() + " needs the url option: the address of your server, e.g. '"
           + provider() + ":" + "BAAI/bge-reranker-base?url=http://localhost:8080'");
@@ -57,15 +62,10 @@ abstract class RerankProtocol {
     return parsed;
   }
 
-  /** Adds authentication headers ({@code Authorization: Bearer} by default). */
-  void authenticate(Headers.Builder headers, Secret key) {
-    if (key != null) {
-      headers.add("Authorization", "Bearer " + key.value());
-    }
+  /** Provider-specific headers besides authentication (API version, ...). */
+  Map<String, String> headers() {
+    return Map.of();
   }
-
-  /** Adds provider-specific headers (API version, ...). */
-  void addHeaders(Headers.Builder headers) {}
 
   /**
    * The request body.
@@ -73,7 +73,31 @@ abstract class RerankProtocol {
    * @param topN the number of results to ask for, or {@code null} for all
    * @param maxLength the per-document token limit asked for, or {@code null}
    */
-  abstract ObjectNode body(String model, String query, List<String> texts, Integer topN, Integer maxLength);
+  ObjectNode body(String model, String query, List<String> texts, Integer topN, Integer maxLength) {
+    RerankApi.Request r = api.request();
+    ObjectNode b = WireJson.object();
+    b.put("model", model);
+    b.put("query", query);
+    b.set(r.documentsField(), documents(texts));
+    if (topN != null && r.topField() != null) {
+      b.put(r.topField(), topN);
+    }
+    if (maxLength != null && r.maxLengthField() != null) {
+      b.put(r.maxLengthField(), maxLength);
+    }
+    r.constants().forEach((k, v) -> b.set(k, WireJson.value(v)));
+    if (truncate != null && r.truncateField() != null) {
+      b.put(r.truncateField(), truncate);
+    }
+    return b;
+  }
+
+  /** The document array: strings by default. */
+  JsonNode documents(List<String> texts) {
+    ArrayNode a = WireJson.array();
+    texts.forEach(a::add);
+    return a;
+  }
 
   /**
    * Reads an answer.
@@ -82,20 +106,17 @@ abstract class RerankProtocol {
    * @param partial whether fewer results than documents are expected (top N asked for)
    * @throws BadAnswer when the answer is not the documented JSON
    */
-  abstract Page parse(JsonNode root, int n, boolean partial);
+  final Page parse(JsonNode root, int n, boolean partial) {
+    RerankApi.Answer a = api.answer();
+    return new Page(scores(root, a.resultsField(), a.scoreField(), n, partial), usage(root, a.usage()));
+  }
 
   /** Facts for {@link dev.rerankers.RerankerInfo#details()}. */
   Map<String, String> details() {
-    return new LinkedHashMap<>();
+    return new LinkedHashMap<>(api.details());
   }
 
-  // ---- helpers ---------------------------------------------------------------------------
-
-  static ArrayNode strings(List<String> texts) {
-    ArrayNode a = Json.array();
-    texts.forEach(a::add);
-    return a;
-  }
+  // ---- answers ---------------------------------------------------------------------------
 
   /**
    * Scores from an array of {@code {index, <scoreField>}} objects, put back in request order.
@@ -107,7 +128,7 @@ abstract class RerankProtocol {
     JsonNode arr = field == null ? root : root.get(field);
     if (arr == null || !arr.isArray()) {
       throw new BadAnswer("expected " + (field == null ? "a JSON array" : "an array '" + field + "'")
-          + " in the answer, got: " + Texts.abbreviate(root.toString(), 160));
+          + " in the answer, got: " + Snippet.of(root.toString(), 160));
     }
     double[] out = new double[n];
     boolean[] seen = new boolean[n];
@@ -115,7 +136,7 @@ abstract class RerankProtocol {
     for (JsonNode r : arr) {
       JsonNode idx = r.get("index");
       if (idx == null || !idx.isIntegralNumber() || !idx.canConvertToInt()) {
-        throw new BadAnswer("result " + k + " has no integer 'index': " + Texts.abbreviate(r.toString(), 120));
+        throw new BadAnswer("result " + k + " has no integer 'index': " + Snippet.of(r.toString(), 120));
       }
       int i = idx.intValue();
       if (i < 0 || i >= n) {
@@ -129,7 +150,7 @@ abstract class RerankProtocol {
         throw new BadAnswer("the result for index " + i + " has no '" + scoreField + "'");
       }
       if (!s.isNumber()) {
-        throw new BadAnswer("the '" + scoreField + "' of index " + i + " is not a number: " + Texts.abbreviate(s.toString(), 40));
+        throw new BadAnswer("the '" + scoreField + "' of index " + i + " is not a number: " + Snippet.of(s.toString(), 40));
       }
       double v = s.doubleValue();
       if (Double.isNaN(v) || Double.isInfinite(v)) {
@@ -152,16 +173,16 @@ abstract class RerankProtocol {
     return out;
   }
 
-  /** A usage from numeric fields found at paths (e.g. {@code "usage.total_tokens"}); absent ones skipped. */
-  static Usage usage(JsonNode root, String... unitAndPath) {
+  /** A usage from numeric fields found at dotted paths, as (unit, path) pairs; absent ones skipped. */
+  static Usage usage(JsonNode root, List<String> unitAndPath) {
     Map<String, Long> units = new LinkedHashMap<>();
-    for (int i = 0; i < unitAndPath.length; i += 2) {
-      String unit = unitAndPath[i];
+    for (int i = 0; i < unitAndPath.size(); i += 2) {
+      String unit = unitAndPath.get(i);
       if (units.containsKey(unit)) {
         continue; // the first path found for a unit wins
       }
       JsonNode node = root;
-      for (String part : unitAndPath[i + 1].split("\\.")) {
+      for (String part : unitAndPath.get(i + 1).split("\\.")) {
         node = node.path(part);
       }
       if (node.isNumber()) {

@@ -25,6 +25,11 @@ final class Secret {
     return new Secret(Credentials.check(name, value));
   }
 
+  /** A key core has already checked ({@link Credentials#check}, the apiKey option's parser). */
+  static Secret checked(String value) {
+    return new Secret(value);
+  }
+
   /**
    * A key read from an environment variable: {@code null} when the variable is unset or blank,
    * else checked like an option.

@@ -1,6 +1,5 @@
 package dev.rerankers.api.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rerankers.ConfigException;
 import java.util.List;
@@ -8,45 +7,19 @@ import java.util.Map;
 import okhttp3.HttpUrl;
 
 /**
- * Hugging Face text-embeddings-inference: {@code POST {url}/rerank} with {@code query, texts,
- * truncate, raw_scores, return_text: false} (32 texts per request, TEI's default {@code
- * --max-client-batch-size}); the answer is a bare array {@code [{index, score}]}. The key is
- * optional (sent as a bearer token when set, e.g. for Inference Endpoints). {@code truncate} is sent
- * as {@code true} unless the {@code truncate} option says otherwise, since TEI's own default
- * rejects over-long inputs.
+ * What Hugging Face text-embeddings-inference does differently from the common shape: the {@code
+ * url} is the server's base ({@code /rerank} appended), no {@code model} field, and {@code
+ * truncate} and {@code raw_scores} always sent. {@code truncate} is {@code true} unless the
+ * option says otherwise (the option's declared default), since TEI's own default rejects
+ * over-long inputs. The rest (key optional, 32 texts per request, {@code return_text: false}, the
+ * bare {@code [{index, score}]} answer) is its row in {@link RerankApis}.
  */
 final class TeiProtocol extends RerankProtocol {
-  private final boolean truncate;
   private final boolean rawScores;
 
-  TeiProtocol(Boolean truncate, boolean rawScores) {
-    this.truncate = truncate == null || truncate;
+  TeiProtocol(boolean truncate, boolean rawScores) {
+    super(RerankApis.TEI, truncate);
     this.rawScores = rawScores;
-  }
-
-  @Override
-  String provider() {
-    return "text-embeddings-inference";
-  }
-
-  @Override
-  String defaultUrl() {
-    return null;
-  }
-
-  @Override
-  String keyEnvVar() {
-    return "TEI_API_KEY";
-  }
-
-  @Override
-  boolean keyRequired() {
-    return false;
-  }
-
-  @Override
-  int maxDocuments() {
-    return 32;
   }
 
   /** The server's base URL gets {@code /rerank} appended; a URL already ending in it is kept. */
@@ -71,24 +44,16 @@ final class TeiProtocol extends RerankProtocol {
 
   @Override
   ObjectNode body(String model, String query, List<String> texts, Integer topN, Integer maxLength) {
-    ObjectNode b = Json.object();
-    b.put("query", query);
-    b.set("texts", strings(texts));
-    b.put("truncate", truncate);
+    ObjectNode b = super.body(model, query, texts, topN, maxLength);
+    b.remove("model");
     b.put("raw_scores", rawScores);
-    b.put("return_text", false);
     return b;
-  }
-
-  @Override
-  Page parse(JsonNode root, int n, boolean partial) {
-    return new Page(scores(root, null, "score", n, partial), dev.rerankers.Usage.NONE);
   }
 
   @Override
   Map<String, String> details() {
     Map<String, String> d = super.details();
-    d.put("truncate", Boolean.toString(truncate));
+    d.put("truncate", Boolean.toString(truncate()));
     d.put("rawScores", Boolean.toString(rawScores));
     return d;
   }

@@ -1,5 +1,7 @@
 /**
- * Plumbing of the rerankers-api backend: the resilient HTTP engine, the provider protocols, the
- * LLM prompts and parsers. Not API: no compatibility promise.
+ * Plumbing of the rerankers-api backend: the HTTP resources all rankers share ({@code
+ * SharedHttp}), each ranker's engine (its interceptors and its one retry loop), the table of
+ * hosted rerank APIs and the protocols that speak it, the settings records read once from the
+ * checked options, and the LLM prompts and parsers. Not API: no compatibility promise.
  */
 package dev.rerankers.api.internal;

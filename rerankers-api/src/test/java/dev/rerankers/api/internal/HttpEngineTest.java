@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import okhttp3.Headers;
-import okhttp3.HttpUrl;
+import dev.rerankers.spi.Backoff;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,10 +26,10 @@ class HttpEngineTest {
   void start() throws Exception {
     server = new MockWebServer();
     server.start();
-    engine = new HttpEngine("test", new ApiSettings(
+    engine = new HttpEngine("test", new TransportSettings(
         Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(1500), 5,
-        Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofSeconds(1), 0, Duration.ofSeconds(1), 4),
-        Secret.of("apiKey", "k"), "the apiKey option");
+        new Backoff(Duration.ofMillis(5), Duration.ofMillis(10)), Duration.ofSeconds(1), 0, Duration.ofSeconds(1), 4, false),
+        server.url("/x"), Headers.of(), Secret.of("apiKey", "k"), "Authorization", "Bearer ", "the apiKey option");
   }
 
   @AfterEach
@@ -39,9 +39,8 @@ class HttpEngineTest {
   }
 
   private CompletableFuture<HttpEngine.Answer<String>> post() {
-    HttpUrl url = server.url("/x");
-    return engine.post(url, Headers.of(), "{}".getBytes(StandardCharsets.UTF_8),
-        System.nanoTime() + engine.settings().timeout().toNanos(), b -> new String(b, StandardCharsets.UTF_8));
+    return engine.post("{}".getBytes(StandardCharsets.UTF_8),
+        System.nanoTime() + engine.settings().timeout().toNanos(), b -> new String(b, StandardCharsets.UTF_8), null);
   }
 
   @Test

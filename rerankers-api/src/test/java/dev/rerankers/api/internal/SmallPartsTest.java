@@ -6,11 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rerankers.ConfigException;
 import dev.rerankers.Reranker;
 import dev.rerankers.RerankerSpec;
+import dev.rerankers.api.ApiOptions;
+import dev.rerankers.spi.Backoff;
+import dev.rerankers.spi.CommonOptions;
+import dev.rerankers.spi.Option;
+import dev.rerankers.spi.OptionValues;
+import dev.rerankers.spi.Scorer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import okhttp3.HttpUrl;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -31,10 +39,10 @@ class SmallPartsTest {
 
   @RepeatedTest(5)
   void backoff_doubles_with_jitter_and_is_capped() {
-    RetryPolicy p = new RetryPolicy(Duration.ofMillis(100), Duration.ofMillis(1000));
+    Backoff p = new Backoff(Duration.ofMillis(100), Duration.ofMillis(1000));
     for (int retry = 1; retry <= 6; retry++) {
       long base = Math.min(1000, 100L << (retry - 1));
-      Duration d = p.backoff(retry);
+      Duration d = p.delay(retry);
       assertThat(d.toMillis()).as("retry %d", retry).isBetween(base / 2, base);
     }
   }
@@ -42,13 +50,13 @@ class SmallPartsTest {
   @Test
   void retry_after_forms() {
     Instant now = Instant.parse("2025-01-01T00:00:00Z");
-    assertThat(RetryPolicy.retryAfter(null, "7", now)).isEqualTo(Duration.ofSeconds(7));
-    assertThat(RetryPolicy.retryAfter(null, "0.5", now)).isEqualTo(Duration.ofMillis(500));
-    assertThat(RetryPolicy.retryAfter("1500", "7", now)).isEqualTo(Duration.ofMillis(1500));
-    assertThat(RetryPolicy.retryAfter(null, "Wed, 01 Jan 2025 00:00:30 GMT", now)).isEqualTo(Duration.ofSeconds(30));
-    assertThat(RetryPolicy.retryAfter(null, "Tue, 31 Dec 2024 23:00:00 GMT", now)).isEqualTo(Duration.ZERO);
-    assertThat(RetryPolicy.retryAfter(null, "whenever", now)).isNull();
-    assertThat(RetryPolicy.retryAfter(null, null, now)).isNull();
+    assertThat(Backoff.retryAfter(null, "7", now)).isEqualTo(Duration.ofSeconds(7));
+    assertThat(Backoff.retryAfter(null, "0.5", now)).isEqualTo(Duration.ofMillis(500));
+    assertThat(Backoff.retryAfter("1500", "7", now)).isEqualTo(Duration.ofMillis(1500));
+    assertThat(Backoff.retryAfter(null, "Wed, 01 Jan 2025 00:00:30 GMT", now)).isEqualTo(Duration.ofSeconds(30));
+    assertThat(Backoff.retryAfter(null, "Tue, 31 Dec 2024 23:00:00 GMT", now)).isEqualTo(Duration.ZERO);
+    assertThat(Backoff.retryAfter(null, "whenever", now)).isNull();
+    assertThat(Backoff.retryAfter(null, null, now)).isNull();
   }
 
   @Test
@@ -120,15 +128,16 @@ class SmallPartsTest {
     assertThat(ChatClient.endpoint("http://localhost:8000").toString()).isEqualTo("http://localhost:8000/v1/chat/completions");
     assertThat(ChatClient.endpoint("https://gw.example/openai/v1/chat/completions").toString())
         .isEqualTo("https://gw.example/openai/v1/chat/completions");
-    TeiProtocol tei = new TeiProtocol(null, false);
+    TeiProtocol tei = new TeiProtocol(true, false);
     assertThat(tei.endpoint("http://tei:8080").toString()).isEqualTo("http://tei:8080/rerank");
     assertThat(tei.endpoint("http://tei:8080/").toString()).isEqualTo("http://tei:8080/rerank");
     assertThat(tei.endpoint("http://tei:8080/rerank").toString()).isEqualTo("http://tei:8080/rerank");
     assertThatThrownBy(() -> tei.endpoint(null)).isInstanceOf(ConfigException.class).hasMessageContaining("url");
-    assertThat(CohereProtocol.of(null, null).version()).isEqualTo("v2");
-    assertThat(CohereProtocol.of(null, "https://proxy/cohere/v1/rerank").version()).isEqualTo("v1");
-    assertThat(CohereProtocol.of("V1", null).defaultUrl()).isEqualTo("https://api.cohere.com/v1/rerank");
-    assertThatThrownBy(() -> CohereProtocol.of("v3", null)).isInstanceOf(ConfigException.class);
+    assertThat(RerankApis.cohere(null, null).details().get("apiVersion")).isEqualTo("v2");
+    assertThat(RerankApis.cohere(null, "https://proxy/cohere/v1/rerank").details().get("apiVersion")).isEqualTo("v1");
+    assertThat(RerankApis.cohere(ApiOptions.COHERE_API_VERSION.parse("V1"), null).endpoint().defaultUrl())
+        .isEqualTo("https://api.cohere.com/v1/rerank");
+    assertThatThrownBy(() -> ApiOptions.COHERE_API_VERSION.parse("v3")).isInstanceOf(ConfigException.class);
     assertThat(HttpEngine.endpointKey(HttpUrl.get("https://u:p@h.example/x?key=secret"))).isEqualTo("https://h.example/x");
   }
 
@@ -136,23 +145,34 @@ class SmallPartsTest {
   void keys_come_from_the_option_or_the_environment() {
     Map<String, String> env = Map.of("VOYAGE_API_KEY", "env-key-1");
     RerankerSpec voyage = Reranker.resolve("voyage");
-    try (var s = ApiScorers.create(voyage, env::get)) {
+    try (var s = ApiScorerFactory.create(voyage, options(voyage), env::get)) {
       assertThat(s.info().model()).isEqualTo("rerank-lite-1");
       assertThat(s.info().details()).containsEntry("endpoint", "https://api.voyageai.com/v1/rerank");
     }
-    assertThatThrownBy(() -> ApiScorers.create(Reranker.resolve("jina"), k -> null))
+    assertThatThrownBy(() -> create(Reranker.resolve("jina"), k -> null))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("JINA_API_KEY")
         .hasMessageContaining("apiKey");
     // TEI needs no key but a url
-    assertThatThrownBy(() -> ApiScorers.create(Reranker.resolve("text-embeddings-inference"), k -> null))
+    assertThatThrownBy(() -> create(Reranker.resolve("text-embeddings-inference"), k -> null))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("url");
     // a key in the environment is not sent to a custom chat server
     RerankerSpec local = Reranker.resolve("rankgpt:llama3?url=http://localhost:11434/v1");
-    try (var s = ApiScorers.create(local, k -> "sk-openai")) {
+    try (var s = ApiScorerFactory.create(local, options(local), k -> "sk-openai")) {
       assertThat(s.info().details().get("endpoint")).isEqualTo("http://localhost:11434/v1/chat/completions");
     }
+  }
+
+  /** The spec's options checked against the type's declarations, as core checks them before create. */
+  static OptionValues options(RerankerSpec spec) {
+    List<Option<?>> declared = new ArrayList<>(CommonOptions.ALL);
+    declared.addAll(ApiScorerFactory.options(spec.type()));
+    return OptionValues.parse(declared, spec.options(), "type " + spec.type());
+  }
+
+  private static Scorer create(RerankerSpec spec, Function<String, String> env) {
+    return ApiScorerFactory.create(spec, options(spec), env);
   }
 
   @Test
@@ -163,12 +183,12 @@ class SmallPartsTest {
     assertThat(text("{\"error\":\"d\",\"error_type\":\"Overloaded\"}")).isEqualTo("\"d\"");
     assertThat(text("{\"detail\":[{\"msg\":\"e\"}]}")).isEqualTo("\"e\"");
     assertThat(text("<html>  bad   gateway </html>")).isEqualTo("\"<html> bad gateway </html>\"");
-    assertThat(Failure.ErrorText.of("{\"error\":{\"code\":\"insufficient_quota\"}}".getBytes(StandardCharsets.UTF_8), null).code())
+    assertThat(Failure.ErrorText.of("{\"error\":{\"code\":\"insufficient_quota\"}}".getBytes(StandardCharsets.UTF_8)).code())
         .contains("insufficient_quota");
   }
 
   private static String text(String body) {
-    return Failure.ErrorText.of(body.getBytes(StandardCharsets.UTF_8), null).message();
+    return Failure.ErrorText.of(body.getBytes(StandardCharsets.UTF_8)).message();
   }
 
   @Test

@@ -1,11 +1,11 @@
 package dev.rerankers.api.internal;
 
-/** Small text helpers for messages. */
-final class Texts {
-  private Texts() {}
+/** A short one-line snippet of a text (a provider's answer, an error body) for messages. */
+final class Snippet {
+  private Snippet() {}
 
   /** Whitespace collapsed, cut to {@code max} characters with an ellipsis. */
-  static String abbreviate(String s, int max) {
+  static String of(String s, int max) {
     if (s == null) {
       return "";
     }

@@ -11,16 +11,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * JSON through Jackson's tree model (no data binding, no reflection). NaN and Infinity tokens are
+ * The JSON of the wire (request bodies, provider answers) through Jackson's tree model (no data binding, no reflection). NaN and Infinity tokens are
  * accepted when reading so that a provider sending them gets a precise "score is NaN" error rather
  * than a parse error. The mapper is configured once and only read afterwards, so sharing it is
  * safe.
  */
-final class Json {
+final class WireJson {
   private static final JsonMapper MAPPER =
       JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
-  private Json() {}
+  private WireJson() {}
 
   static ObjectNode object() {
     return JsonNodeFactory.instance.objectNode();
@@ -28,6 +28,20 @@ final class Json {
 
   static ArrayNode array() {
     return JsonNodeFactory.instance.arrayNode();
+  }
+
+  /** A constant field's value: a boolean, a number or a string. */
+  static JsonNode value(Object v) {
+    if (v instanceof Boolean b) {
+      return JsonNodeFactory.instance.booleanNode(b);
+    }
+    if (v instanceof Integer i) {
+      return JsonNodeFactory.instance.numberNode(i);
+    }
+    if (v instanceof String s) {
+      return JsonNodeFactory.instance.textNode(s);
+    }
+    throw new IllegalArgumentException("not a constant JSON value: " + v);
   }
 
   static byte[] bytes(JsonNode node) {
@@ -54,7 +68,7 @@ final class Json {
           "the response is not valid JSON ("
               + e.getOriginalMessage()
               + "); it starts with: "
-              + Texts.abbreviate(new String(body, StandardCharsets.UTF_8), 120),
+              + Snippet.of(new String(body, StandardCharsets.UTF_8), 120),
           e);
     } catch (IOException e) {
       throw new BadAnswer("the response cannot be read: " + e.getMessage(), e);
