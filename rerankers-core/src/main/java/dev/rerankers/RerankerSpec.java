@@ -137,7 +137,13 @@ public final class RerankerSpec {
     return Optional.ofNullable(options.get(key));
   }
 
-  /** An integer option, or the default when unset. */
+  /**
+   * An integer option, or the default when unset.
+   *
+   * @deprecated backends read typed values from {@link dev.rerankers.spi.OptionValues}, checked against
+   *     their declarations
+   */
+  @Deprecated
   public int intOption(String key, int defaultValue) {
     String v = options.get(key);
     if (v == null) {
@@ -150,7 +156,13 @@ public final class RerankerSpec {
     }
   }
 
-  /** A decimal option, or the default when unset. */
+  /**
+   * A decimal option, or the default when unset.
+   *
+   * @deprecated backends read typed values from {@link dev.rerankers.spi.OptionValues}, checked against
+   *     their declarations
+   */
+  @Deprecated
   public double doubleOption(String key, double defaultValue) {
     String v = options.get(key);
     if (v == null) {
@@ -163,7 +175,13 @@ public final class RerankerSpec {
     }
   }
 
-  /** A boolean option ({@code true/false}, {@code yes/no}, {@code 1/0}), or the default when unset. */
+  /**
+   * A boolean option ({@code true/false}, {@code yes/no}, {@code 1/0}), or the default when unset.
+   *
+   * @deprecated backends read typed values from {@link dev.rerankers.spi.OptionValues}, checked against
+   *     their declarations
+   */
+  @Deprecated
   public boolean booleanOption(String key, boolean defaultValue) {
     String v = options.get(key);
     if (v == null) {

@@ -1,7 +1,6 @@
 package dev.rerankers.spi;
 
 import dev.rerankers.RerankerSpec;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -34,21 +33,7 @@ public interface RerankerProvider {
    * is called.
    */
   default List<Option<?>> options(String modelType) {
-    List<Option<?>> out = new ArrayList<>();
-    for (String key : optionKeys(modelType)) {
-      out.add(Option.text(key, "backend option"));
-    }
-    return out;
-  }
-
-  /**
-   * Backend-specific option keys, for providers written before {@link #options(String)}.
-   *
-   * @deprecated declare {@link Option}s in {@link #options(String)} instead
-   */
-  @Deprecated
-  default Set<String> optionKeys(String modelType) {
-    return Set.of();
+    return List.of();
   }
 
   /**
@@ -67,18 +52,5 @@ public interface RerankerProvider {
    * @param options every declared option, parsed, checked and with defaults filled
    * @throws dev.rerankers.RerankerException (or a subclass) when loading fails
    */
-  default Scorer create(RerankerSpec spec, OptionValues options) {
-    return create(spec);
-  }
-
-  /**
-   * Loads a scorer from the spec's raw options, for providers written before {@link
-   * #create(RerankerSpec, OptionValues)}.
-   *
-   * @deprecated implement {@link #create(RerankerSpec, OptionValues)}
-   */
-  @Deprecated
-  default Scorer create(RerankerSpec spec) {
-    throw new UnsupportedOperationException(name() + " implements neither create method");
-  }
+  Scorer create(RerankerSpec spec, OptionValues options);
 }

@@ -2,9 +2,9 @@ package dev.rerankers.hub;
 
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.RerankerSpec;
+import dev.rerankers.spi.CommonOptions;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 
 /** Builds the Hub source for a spec: the {@code HF_*} environment, overridden by the spec's options. */
 final class HubSources {
@@ -24,18 +24,12 @@ final class HubSources {
               + " check the path, or the id's spelling");
     }
     HubClient.Builder b = HubClient.builderFromEnvironment(env, userHome);
-    Optional<String> cacheDir = spec.option(RerankerSpec.CACHE_DIR);
-    if (cacheDir.isPresent()) {
-      b.cacheDir(Path.of(cacheDir.get().strip()));
-    }
+    // the spec's raw Hub options, read with the same declarations core checked them against
+    spec.option(RerankerSpec.CACHE_DIR).map(CommonOptions.CACHE_DIR::parse).ifPresent(d -> b.cacheDir(Path.of(d)));
     spec.option(RerankerSpec.HF_TOKEN).ifPresent(b::token);
-    if (spec.option(RerankerSpec.OFFLINE).isPresent()) {
-      b.offline(spec.booleanOption(RerankerSpec.OFFLINE, false));
-    }
-    if (spec.option(RerankerSpec.ALLOW_INSECURE).isPresent()) {
-      b.allowInsecure(spec.booleanOption(RerankerSpec.ALLOW_INSECURE, false));
-    }
-    String revision = spec.option(RerankerSpec.REVISION).map(String::strip).orElse("main");
+    spec.option(RerankerSpec.OFFLINE).map(CommonOptions.OFFLINE::parse).ifPresent(b::offline);
+    spec.option(RerankerSpec.ALLOW_INSECURE).map(CommonOptions.ALLOW_INSECURE::parse).ifPresent(b::allowInsecure);
+    String revision = spec.option(RerankerSpec.REVISION).map(CommonOptions.REVISION::parse).orElse("main");
     return b.build().model(model, revision); // a malformed revision is a ConfigException
   }
 }

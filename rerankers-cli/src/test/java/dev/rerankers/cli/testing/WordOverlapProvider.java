@@ -5,6 +5,7 @@ import dev.rerankers.InferenceException;
 import dev.rerankers.RerankerInfo;
 import dev.rerankers.RerankerSpec;
 import dev.rerankers.Usage;
+import dev.rerankers.spi.OptionValues;
 import dev.rerankers.spi.RerankerProvider;
 import dev.rerankers.spi.Scorer;
 import dev.rerankers.spi.Scores;
@@ -35,7 +36,7 @@ public final class WordOverlapProvider implements RerankerProvider {
   }
 
   @Override
-  public Scorer create(RerankerSpec spec) {
+  public Scorer create(RerankerSpec spec, OptionValues options) {
     return new OverlapScorer(spec.type(), spec.model());
   }
 
