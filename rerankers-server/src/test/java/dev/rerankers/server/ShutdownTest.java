@@ -7,7 +7,6 @@ import dev.rerankers.server.testing.ServeMain;
 import dev.rerankers.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -36,22 +34,14 @@ class ShutdownTest {
     }
   }
 
-  /** 200 with the right best document, or a refusal; never a broken or wrong answer. */
-  static boolean answered(int i, CompletableFuture<Http.Answer> f) throws Exception {
-    try {
-      Http.Answer a = f.get(60, TimeUnit.SECONDS);
-      if (a.status() == 200) {
-        assertThat(a.json().get(0).get("index").asInt()).isEqualTo(1);
-        return true;
+  /** The model's queue depth, from the server's own metrics. */
+  static int queueDepth(URI base) {
+    for (String line : Http.get(base, "/metrics").body().split("\n")) {
+      if (line.startsWith("rerankers_queue_depth{model=\"m\"}")) {
+        return (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
-      assertThat(a.status()).as(a.body()).isEqualTo(503);
-      assertThat(a.json().get("type").asText()).isEqualTo("shutting_down");
-      return false;
-    } catch (java.util.concurrent.ExecutionException e) {
-      // connection refused once the listener is closed
-      assertThat(e.getCause()).isInstanceOf(java.io.IOException.class);
-      return false;
     }
+    return 0;
   }
 
   @Test
@@ -97,7 +87,7 @@ class ShutdownTest {
   @Test
   void sigterm_under_load_answers_every_accepted_request() throws Exception {
     Path err = Files.createTempFile("serve-child", ".log");
-    Process p = ChildJvm.start(ServeMain.class, List.of("-Xmx256m"), List.of("150"), err);
+    Process p = ChildJvm.start(ServeMain.class, List.of("-Xmx256m"), List.of("300"), err);
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       String line = out.readLine();
@@ -107,20 +97,31 @@ class ShutdownTest {
       for (int i = 0; i < 8; i++) {
         sent.add(Http.sendAsync(Http.post(base, "/rerank", body(i)).build()));
       }
-      Thread.sleep(300); // all 8 accepted: one scoring, seven queued (8 x 150 ms of work)
+      // wait until all 8 are accepted: answered, being scored (one at a time) or queued
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (sent.stream().filter(CompletableFuture::isDone).count() + queueDepth(base) + 1 < 8) {
+        assertThat(System.nanoTime()).as("8 requests accepted in time").isLessThan(until);
+        Thread.sleep(10);
+      }
       p.destroy(); // SIGTERM
-      int ok = 0;
-      for (int i = 0; i < sent.size(); i++) {
-        if (answered(i, sent.get(i))) {
-          ok++;
+      List<String> outcomes = new ArrayList<>();
+      for (CompletableFuture<Http.Answer> f : sent) {
+        try {
+          Http.Answer a = f.get(60, TimeUnit.SECONDS);
+          outcomes.add(a.status() + " " + a.body());
+          assertThat(a.status()).as(a.body()).isEqualTo(200);
+          assertThat(a.json().get(0).get("index").asInt()).isEqualTo(1);
+        } catch (java.util.concurrent.ExecutionException e) {
+          outcomes.add(e.getCause().toString());
         }
       }
-      assertThat(ok).as("accepted requests answered").isEqualTo(8);
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(outcomes).as("every accepted request answered; child: %s", Files.readString(err))
+          .allMatch(o -> o.startsWith("200 "));
       List<String> lines = new ArrayList<>();
       for (String l = out.readLine(); l != null; l = out.readLine()) {
-        lines.add(l);
+        lines.add(l); // until the child exits
       }
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(lines).anyMatch(l -> l.startsWith("STOPPING inFlight=")).contains("STOPPED");
       // 143 = 128 + SIGTERM: the JVM ran its shutdown hook and exited
       assertThat(p.exitValue()).isEqualTo(143);

@@ -23,7 +23,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -242,7 +241,7 @@ final class Routes extends Handler.Abstract {
     // accepted: from here on a graceful stop waits for this request's answer
     inFlight.incrementAndGet();
     ex.counted = true;
-    Content.Source.asByteArrayAsync(ex.request, (int) Math.min(Integer.MAX_VALUE - 16, settings.maxBodyBytes()))
+    BodyReader.read(ex.request, settings.maxBodyBytes())
         .whenComplete((body, error) -> {
           try {
             if (error != null) {
@@ -268,11 +267,10 @@ final class Routes extends Handler.Abstract {
         });
   }
 
-  private HttpError bodyError(Throwable error) {
+  private static HttpError bodyError(Throwable error) {
     Throwable t = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    String m = String.valueOf(t.getMessage());
-    if (t instanceof IllegalArgumentException || m.contains("exceeds") || m.contains("max")) {
-      return HttpError.tooLarge("the body is larger than this server takes (" + settings.maxBodyBytes() + " bytes)");
+    if (t instanceof HttpError h) {
+      return h;
     }
     return new HttpError(400, HttpError.INVALID_JSON, "the request body could not be read: " + t.getClass().getSimpleName());
   }
