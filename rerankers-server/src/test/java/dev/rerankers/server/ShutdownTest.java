@@ -103,7 +103,7 @@ class ShutdownTest {
         assertThat(System.nanoTime()).as("8 requests accepted in time").isLessThan(until);
         Thread.sleep(10);
       }
-      p.destroy(); // SIGTERM
+      p.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its stdout)
       List<String> outcomes = new ArrayList<>();
       for (CompletableFuture<Http.Answer> f : sent) {
         try {
