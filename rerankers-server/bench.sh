@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the server benchmark harness (not a test): 1/8/32 clients over loopback HTTP, batching on vs off.
-# Usage: rerankers-server/bench.sh [tiny|minilm] [seconds per round] [rounds]     (from anywhere)
+# Usage: rerankers-server/bench.sh [tiny|minilm] [seconds per round] [rounds] [batch workers] [spec options, e.g. batchSize=64]     (from anywhere)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -o -pl rerankers-server -am test-compile dependency:build-classpath \

@@ -89,6 +89,10 @@ final class ServeCommand implements Callable<Integer> {
           + " Env RERANKERS_BATCHING.")
   boolean batching;
 
+  @Option(names = "--batch-workers", paramLabel = "N", defaultValue = "${env:RERANKERS_BATCH_WORKERS:-1}",
+      description = "Batches scored at once per model when batching (default ${DEFAULT-VALUE}). Env RERANKERS_BATCH_WORKERS.")
+  int batchWorkers;
+
   @Option(names = "--concurrency", paramLabel = "N", defaultValue = "${env:RERANKERS_CONCURRENCY:-0}",
       description = "Parallel calls per model when not batching (default: the number of CPUs). Env RERANKERS_CONCURRENCY.")
   int concurrency;
@@ -117,7 +121,7 @@ final class ServeCommand implements Callable<Integer> {
         .apiKeys(apiKeys())
         .maxBodyBytes(maxBodyBytes).maxDocuments(maxDocuments).maxDocumentChars(maxDocumentChars)
         .queueCapacity(queueCapacity).maxWait(Duration.ofMillis(maxWaitMs)).maxBatchTokens(maxBatchTokens)
-        .batching(batching).requestTimeout(Duration.ofMillis(requestTimeoutMs))
+        .batching(batching).batchWorkers(batchWorkers).requestTimeout(Duration.ofMillis(requestTimeoutMs))
         .drainTimeout(Duration.ofMillis(drainTimeoutMs)).warmup(warmup);
     if (concurrency > 0) {
       b.concurrency(concurrency);

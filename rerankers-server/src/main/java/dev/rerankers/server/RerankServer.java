@@ -120,6 +120,7 @@ public final class RerankServer implements AutoCloseable {
     private Duration maxWait = Duration.ofMillis(2);
     private int maxBatchTokens = 32_768;
     private boolean batching = true;
+    private int batchWorkers = 1;
     private int concurrency = Math.max(1, Runtime.getRuntime().availableProcessors());
     private Duration requestTimeout = Duration.ofSeconds(30);
     private Duration drainTimeout = Duration.ofSeconds(30);
@@ -264,6 +265,15 @@ public final class RerankServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Batches scored at once per model when batching; default 1 (one batch at a time uses a GPU, or
+     * the CPU's cores through the engine's own threads, best; see docs/server.md for measurements).
+     */
+    public Builder batchWorkers(int n) {
+      this.batchWorkers = (int) positive("batchWorkers", n);
+      return this;
+    }
+
     /** Parallel calls per model when requests are not batched; default the number of CPUs. */
     public Builder concurrency(int n) {
       this.concurrency = (int) positive("concurrency", n);
@@ -313,7 +323,7 @@ public final class RerankServer implements AutoCloseable {
         throw new ConfigException("the default model '" + dflt + "' is not among the models: " + models.keySet());
       }
       Settings s = new Settings(host, port, apiKeys, maxBodyBytes, maxDocuments, maxDocumentChars, queueCapacity,
-          maxWait, maxBatchTokens, batching, concurrency, requestTimeout, drainTimeout, warmup, maxThreads);
+          maxWait, maxBatchTokens, batching, batchWorkers, concurrency, requestTimeout, drainTimeout, warmup, maxThreads);
       ServerRuntime runtime = new ServerRuntime(s, new ArrayList<>(models.values()), dflt);
       runtime.start();
       return new RerankServer(runtime, host);

@@ -15,7 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Dynamic batching for rankers whose {@code rankAll} shares forward passes between queries
- * (pointwise local backends). One worker thread per model takes the oldest waiting request, then
+ * (pointwise local backends). A worker thread (one per model by default; {@code workers} of them
+ * score that many batches at once) takes the oldest waiting request, then
  * keeps collecting until {@code maxWait} has passed since that request arrived or the batch holds
  * {@code maxBatchTokens} estimated tokens, and ranks everything collected with one {@link
  * Reranker#rankAll} call; each request gets its own results back. While a batch runs, new requests
@@ -37,7 +38,7 @@ final class BatchingRunner implements Runner {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition arrived = lock.newCondition();
   private final ArrayDeque<Item> queue = new ArrayDeque<>();
-  private final Thread worker;
+  private final List<Thread> workers = new ArrayList<>();
   private boolean stopped;
   /** Smoothed batch time and size, for Retry-After. */
   private volatile double batchSeconds = 0.05;
@@ -56,16 +57,20 @@ final class BatchingRunner implements Runner {
     }
   }
 
-  BatchingRunner(String model, Reranker ranker, int capacity, Duration maxWait, int maxBatchTokens, ServerMetrics metrics) {
+  BatchingRunner(String model, Reranker ranker, int capacity, Duration maxWait, int maxBatchTokens, int workers,
+      ServerMetrics metrics) {
     this.model = model;
     this.ranker = ranker;
     this.capacity = capacity;
     this.maxWaitNanos = maxWait.toNanos();
     this.maxBatchTokens = maxBatchTokens;
     this.metrics = metrics;
-    this.worker = new Thread(this::work, "rerankers-batch-" + model);
-    worker.setDaemon(true);
-    worker.start();
+    for (int i = 0; i < workers; i++) {
+      Thread t = new Thread(this::work, "rerankers-batch-" + model + "-" + (i + 1));
+      t.setDaemon(true);
+      t.start();
+      this.workers.add(t);
+    }
   }
 
   @Override
@@ -90,7 +95,7 @@ final class BatchingRunner implements Runner {
 
   /** Seconds until the queue ahead has likely drained: batches needed times the batch time, at least 1. */
   private long retryAfter(int waiting) {
-    double batches = 1 + waiting / Math.max(1.0, batchRequests);
+    double batches = (1 + waiting / Math.max(1.0, batchRequests)) / workers.size();
     return Math.max(1, (long) Math.ceil(batches * batchSeconds));
   }
 
@@ -125,7 +130,9 @@ final class BatchingRunner implements Runner {
       i.future.completeExceptionally(new HttpError(503, HttpError.SHUTTING_DOWN, "the server is shutting down"));
     }
     try {
-      worker.join(TimeUnit.SECONDS.toMillis(60));
+      for (Thread t : workers) {
+        t.join(TimeUnit.SECONDS.toMillis(60));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

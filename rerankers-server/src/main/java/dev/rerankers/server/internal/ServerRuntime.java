@@ -94,7 +94,8 @@ public final class ServerRuntime {
       r.rankAll(List.of(RankRequest.ofTexts("warm up", List.of("warm up the model", "a second document"))));
     }
     Runner runner = settings.batching() && r.sharesBatchesAcrossQueries()
-        ? new BatchingRunner(s.name(), r, settings.queueCapacity(), settings.maxWait(), settings.maxBatchTokens(), metrics)
+        ? new BatchingRunner(s.name(), r, settings.queueCapacity(), settings.maxWait(), settings.maxBatchTokens(),
+            settings.batchWorkers(), metrics)
         : new ConcurrentRunner(s.name(), r, settings.queueCapacity(), settings.concurrency(), metrics);
     metrics.queue(s.name(), runner::queued);
     slot.runner = runner;

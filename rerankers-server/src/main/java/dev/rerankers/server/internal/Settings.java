@@ -16,6 +16,7 @@ import java.util.List;
  * @param maxWait how long a batch waits for more requests after its first one arrived
  * @param maxBatchTokens the most (estimated) tokens in one coalesced batch
  * @param batching whether rankers that share forward passes between queries get batches
+ * @param batchWorkers batches scored at once per model (batching on)
  * @param concurrency parallel calls per model for rankers that are not batched
  * @param requestTimeout the deadline of one request, queueing included (504 past it)
  * @param drainTimeout how long a stop waits for accepted requests
@@ -33,6 +34,7 @@ public record Settings(
     Duration maxWait,
     int maxBatchTokens,
     boolean batching,
+    int batchWorkers,
     int concurrency,
     Duration requestTimeout,
     Duration drainTimeout,
@@ -49,7 +51,7 @@ public record Settings(
     return "Settings[host=" + host + ", port=" + port + ", apiKeys=" + apiKeys.size() + " configured"
         + ", maxBodyBytes=" + maxBodyBytes + ", maxDocuments=" + maxDocuments + ", maxDocumentChars=" + maxDocumentChars
         + ", queueCapacity=" + queueCapacity + ", maxWait=" + maxWait + ", maxBatchTokens=" + maxBatchTokens
-        + ", batching=" + batching + ", concurrency=" + concurrency + ", requestTimeout=" + requestTimeout
+        + ", batching=" + batching + ", batchWorkers=" + batchWorkers + ", concurrency=" + concurrency + ", requestTimeout=" + requestTimeout
         + ", drainTimeout=" + drainTimeout + ", warmup=" + warmup + ", maxThreads=" + maxThreads + "]";
   }
 }

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * also times the same requests in-process, for the server's own overhead.
  *
  * <pre>
- * rerankers-server/bench.sh [tiny|minilm] [seconds per round] [rounds]
+ * rerankers-server/bench.sh [tiny|minilm] [seconds per round] [rounds] [batch workers] [extra spec options]
  * </pre>
  * The model is a BERT cross-encoder of a real shape with random weights ({@link BenchModel}).
  */
@@ -45,9 +45,11 @@ public final class ServerBenchmark {
     String shape = args.length > 0 ? args[0] : "tiny";
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 8;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+    int workers = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+    String options = args.length > 4 ? "&" + args[4] : "";
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     Path dir = BenchModel.build(Path.of("target/bench/" + shape + "-cross-encoder"), shape);
-    String spec = "cross-encoder:" + dir.toAbsolutePath() + "?device=cpu";
+    String spec = "cross-encoder:" + dir.toAbsolutePath() + "?device=cpu" + options;
     List<String> bodies = new ArrayList<>();
     List<RankRequest> requests = new ArrayList<>();
     Random rnd = new Random(11);
@@ -64,27 +66,14 @@ public final class ServerBenchmark {
     }
     double meanDocs = requests.stream().mapToInt(r -> r.documents().size()).average().orElse(0);
     System.out.printf(Locale.ROOT, "model: %s cross-encoder (random weights), %d requests of 10-50 documents (mean %.1f),"
-        + " 20-80 words each; %d s per round, %d rounds per setting, alternating%n", shape, bodies.size(), meanDocs, seconds, rounds);
+        + " 20-80 words each; %d s per round, %d rounds per setting, alternating; batch workers %d; spec %s%n",
+        shape, bodies.size(), meanDocs, seconds, rounds, workers, spec.substring(spec.indexOf('?')));
     System.out.printf(Locale.ROOT, "load average before: %s; CPUs: %d; Java %s%n", loadAverage(),
         Runtime.getRuntime().availableProcessors(), Runtime.version());
 
-    // in-process baseline: the same requests, one at a time
-    double inProcessP50;
-    try (Reranker r = Reranker.load(spec)) {
-      for (int i = 0; i < 20; i++) {
-        r.rankDocuments(requests.get(i).query(), requests.get(i).documents());
-      }
-      List<Double> lat = new ArrayList<>();
-      long end = System.nanoTime() + seconds * 1_000_000_000L;
-      for (int i = 0; System.nanoTime() < end; i++) {
-        RankRequest q = requests.get(i % requests.size());
-        long t = System.nanoTime();
-        r.rankDocuments(q.query(), q.documents());
-        lat.add((System.nanoTime() - t) / 1e6);
-      }
-      inProcessP50 = percentile(lat, 50);
-      System.out.printf(Locale.ROOT, "in-process, one request at a time: p50 %.2f ms over %d requests%n", inProcessP50, lat.size());
-    }
+    // in-process baseline: the same requests, one at a time (again after the 1-client rounds)
+    List<Double> inProcess = new ArrayList<>();
+    inProcess.add(inProcess(spec, requests, seconds));
 
     System.out.println();
     System.out.println("| clients | batching | requests/s | pairs/s | p50 ms | p95 ms | p99 ms | mean scoring call ms | requests per call |");
@@ -95,7 +84,7 @@ public final class ServerBenchmark {
       for (int round = 0; round < rounds; round++) {
         for (int m = 0; m < 2; m++) {
           boolean batching = (m == 0) == (round % 2 == 0); // on/off, then off/on
-          byMode.get(batching ? 0 : 1).add(run(spec, bodies, clients, batching, seconds));
+          byMode.get(batching ? 0 : 1).add(run(spec, bodies, clients, batching, workers, seconds));
         }
       }
       for (int m = 0; m < 2; m++) {
@@ -106,15 +95,39 @@ public final class ServerBenchmark {
           serverP50AtOne = s.p50();
         }
       }
+      if (clients == 1) {
+        inProcess.add(inProcess(spec, requests, seconds));
+      }
     }
-    System.out.printf(Locale.ROOT, "%nserver overhead at 1 client (batching on): p50 %.2f ms over HTTP vs %.2f ms in-process = %+.2f ms%n",
-        serverP50AtOne, inProcessP50, serverP50AtOne - inProcessP50);
+    double inProcessP50 = inProcess.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    System.out.printf(Locale.ROOT, "%nserver overhead at 1 client (batching on): p50 %.2f ms over HTTP vs %.2f ms in-process"
+        + " (runs: %s) = %+.2f ms%n", serverP50AtOne, inProcessP50, inProcess, serverP50AtOne - inProcessP50);
     System.out.printf(Locale.ROOT, "load average after: %s%n", loadAverage());
   }
 
-  static Stats run(String spec, List<String> bodies, int clients, boolean batching, int seconds) throws Exception {
+  /** p50 of the requests ranked in-process, one at a time, for {@code seconds} after a warm-up. */
+  static double inProcess(String spec, List<RankRequest> requests, int seconds) {
+    try (Reranker r = Reranker.load(spec)) {
+      long warm = System.nanoTime() + 1_000_000_000L;
+      for (int i = 0; System.nanoTime() < warm; i++) {
+        r.rankDocuments(requests.get(i % requests.size()).query(), requests.get(i % requests.size()).documents());
+      }
+      List<Double> lat = new ArrayList<>();
+      long end = System.nanoTime() + seconds * 1_000_000_000L;
+      for (int i = 0; System.nanoTime() < end; i++) {
+        RankRequest q = requests.get(i % requests.size());
+        long t = System.nanoTime();
+        r.rankDocuments(q.query(), q.documents());
+        lat.add((System.nanoTime() - t) / 1e6);
+      }
+      return percentile(lat, 50);
+    }
+  }
+
+  static Stats run(String spec, List<String> bodies, int clients, boolean batching, int workers, int seconds)
+      throws Exception {
     try (RerankServer server = RerankServer.builder().host("127.0.0.1").port(0).model("m", spec)
-        .batching(batching).queueCapacity(1024).start()) {
+        .batching(batching).batchWorkers(workers).queueCapacity(1024).start()) {
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       URI uri = server.uri().resolve("/rerank");
       // warm the connections and the JIT
