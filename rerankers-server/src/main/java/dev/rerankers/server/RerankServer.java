@@ -149,9 +149,11 @@ public final class RerankServer implements AutoCloseable {
     }
 
     /**
-     * Models from {@code --model} arguments: {@code SPEC} (named {@code default}) or {@code
-     * NAME=SPEC}, where a name is letters, digits, {@code . _ -} and a config string cannot start
-     * with {@code NAME=} by accident (it would need a type prefix first).
+     * Models from {@code --model} arguments: {@code NAME=SPEC}, or a bare {@code SPEC}: a spec that
+     * is itself a valid name ({@code dense}, {@code flashrank}) is served under that name, another
+     * one as {@code default} (the first) or {@code model<i>}. A name is 1-64 letters, digits, {@code
+     * . _ -}; a config string cannot start with {@code NAME=} by accident (it would need a type
+     * prefix first).
      */
     public Builder models(List<String> arguments) {
       for (String a : arguments) {
@@ -162,6 +164,8 @@ public final class RerankServer implements AutoCloseable {
             && NAME.matcher(a.substring(0, eq)).matches();
         if (named) {
           model(a.substring(0, eq), a.substring(eq + 1));
+        } else if (NAME.matcher(a).matches() && !models.containsKey(a)) {
+          model(a, a); // a bare family or model name ("dense", "flashrank") names itself
         } else {
           model(models.isEmpty() ? "default" : "model" + models.size(), a);
         }

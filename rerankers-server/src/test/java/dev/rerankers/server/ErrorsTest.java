@@ -179,8 +179,9 @@ class ErrorsTest {
         .hasMessageContaining("no model to serve");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> RerankServer.builder().model("a b", "dense"))
         .hasMessageContaining("model name 'a b'");
-    RerankServer.Builder named = RerankServer.builder().models(List.of("test-batched:x?delayMs=1", "fast=test-plain:y"));
-    assertThat(named.toString()).contains("models=[default, fast]");
+    RerankServer.Builder named = RerankServer.builder().models(List.of("test-batched:x?delayMs=1", "fast=test-plain:y",
+        "dense", "cross-encoder:/models/a=b"));
+    assertThat(named.toString()).contains("models=[default, fast, dense, model3]");
   }
 
   @Test

@@ -23,6 +23,8 @@ public final class HttpError extends RuntimeException {
   public static final String SHUTTING_DOWN = "shutting_down";
   public static final String INTERNAL = "internal";
   public static final String UPSTREAM = "upstream";
+  /** The client hung up before its answer (never seen by it; counted in the metrics). */
+  public static final String CLIENT_CLOSED = "client_closed";
 
   private final int status;
   private final String type;

@@ -297,7 +297,7 @@ final class Routes extends Handler.Abstract {
           + settings.requestTimeout().toMillis() + " ms (queue and scoring); retry, or send fewer documents");
     }
     if (t instanceof CancellationException) {
-      return new HttpError(499, HttpError.TIMEOUT, "the request was abandoned by the client");
+      return new HttpError(499, HttpError.CLIENT_CLOSED, "the client hung up before its answer");
     }
     if (t instanceof IllegalArgumentException) {
       return HttpError.validation(t.getMessage());
