@@ -185,6 +185,22 @@ class ErrorsTest {
   }
 
   @Test
+  void errors_jetty_answers_itself_are_json_too() throws Exception {
+    for (String raw : new String[] {
+        "GARBAGE\r\n\r\n",
+        "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n"}) {
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+        s.getOutputStream().write(raw.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(answer).matches("(?s)HTTP/1\\.1 4\\d\\d .*");
+        assertThat(answer).contains("application/json").contains("\"type\":\"bad_request\"")
+            .doesNotContain("<html").doesNotContain("Jetty(").doesNotContain("Exception");
+      }
+    }
+    assertThat(Http.get(base, "/health").header("Server")).isNull();
+  }
+
+  @Test
   void extra_fields_clients_send_are_accepted() {
     Http.Answer a = post("/rerank", "{\"query\": \"q\", \"texts\": [\"a q\", \"b\"], \"truncate\": true, "
         + "\"truncation_direction\": \"Right\", \"raw_scores\": true}");

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -50,13 +52,17 @@ public final class ServerRuntime {
     pool.setName("rerankers-http");
     pool.setDaemon(false);
     this.jetty = new Server(pool);
-    this.connector = new ServerConnector(jetty);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    this.connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
     connector.setHost(settings.host());
     connector.setPort(settings.port());
     // a request may wait for its batch with no I/O on the connection: never idle out before its deadline
     connector.setIdleTimeout(Math.max(30_000, settings.requestTimeout().toMillis() + 5_000));
     jetty.addConnector(connector);
     jetty.setHandler(routes);
+    jetty.setErrorHandler(new JsonErrors());
     jetty.setStopTimeout(settings.drainTimeout().toMillis());
     routes.executor(pool);
     metrics.ready(() -> routes.ready() ? 1 : 0);
