@@ -34,6 +34,15 @@ final class BenchModel {
     };
   }
 
+  /** The real model whose shape {@code name} has. */
+  static String describe(String name) {
+    return switch (name) {
+      case "tiny" -> "2 layers, hidden 128: the shape of ms-marco-TinyBERT-L-2-v2, FlashRank's default";
+      case "minilm" -> "6 layers, hidden 384: the shape of ms-marco-MiniLM-L-6-v2";
+      default -> throw new IllegalArgumentException("model shape must be tiny or minilm, got " + name);
+    };
+  }
+
   /** Writes config.json, tokenizer files and model.safetensors into dir (once). */
   static Path build(Path dir, String name) throws IOException {
     Shape s = shape(name);

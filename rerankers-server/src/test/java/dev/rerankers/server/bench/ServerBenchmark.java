@@ -24,14 +24,19 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Benchmark harness (not a test): 1 / 8 / 32 closed-loop clients, each sending one query with
- * 10–50 documents to {@code POST /rerank} over loopback HTTP, batching on vs off, alternating
- * rounds; requests/s, pairs/s, p50/p95/p99 latency, and the mean scoring call. At concurrency 1 it
- * also times the same requests in-process, for the server's own overhead.
+ * 10–50 documents to {@code POST /rerank} over loopback HTTP, batching on (with one batch worker,
+ * and with one per core) vs off, alternating rounds; requests/s, pairs/s, p50/p95/p99 latency, and the mean scoring call. A second part times
+ * the server's own overhead at one client: the same requests in-process, over HTTP with batching
+ * off, and over HTTP with batching on (which waits up to {@code maxWait} for company by design),
+ * alternating rounds.
  *
  * <pre>
- * rerankers-server/bench.sh [tiny|minilm] [seconds per round] [rounds] [batch workers] [extra spec options]
+ * rerankers-server/bench.sh [--smoke]        (writes the figures into docs/server.md)
+ * java ... ServerBenchmark [--shape=tiny|minilm] [--seconds=N] [--rounds=N] [--workers=1,2] [--max-wait-ms=N]
+ *     [--options=batchSize=16] [--overhead-shape=tiny|minilm|none] [--overhead-seconds=N] [--out=FILE]
  * </pre>
- * The model is a BERT cross-encoder of a real shape with random weights ({@link BenchModel}).
+ * The models are BERT cross-encoders of real shapes with random weights ({@link BenchModel}).
+ * {@code --out} also writes the tables and the goal checks as Markdown.
  */
 public final class ServerBenchmark {
   static final int[] CLIENTS = {1, 8, 32};
@@ -41,15 +46,142 @@ public final class ServerBenchmark {
 
   record Stats(double rps, double pps, double p50, double p95, double p99, double meanCallMs, double requestsPerCall) {}
 
+  /** The requests every client sends, as TEI bodies and as in-process requests. */
+  record Workload(List<String> bodies, List<RankRequest> requests, double meanDocs) {}
+
   public static void main(String[] args) throws Exception {
-    String shape = args.length > 0 ? args[0] : "tiny";
-    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 8;
-    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
-    int workers = args.length > 3 ? Integer.parseInt(args[3]) : 1;
-    String options = args.length > 4 ? "&" + args[4] : "";
+    Map<String, String> a = new java.util.HashMap<>();
+    for (String arg : args) {
+      if (!arg.startsWith("--") || !arg.contains("=")) {
+        throw new IllegalArgumentException("arguments are --name=value, got " + arg);
+      }
+      a.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+    }
+    String shape = a.getOrDefault("shape", "minilm");
+    int seconds = Integer.parseInt(a.getOrDefault("seconds", "8"));
+    int rounds = Integer.parseInt(a.getOrDefault("rounds", "2"));
+    int cpus = Runtime.getRuntime().availableProcessors();
+    // batching-on settings by batch workers: the default (1) and, on a multi-core CPU, one per core
+    int[] workerCounts = java.util.Arrays.stream(a.getOrDefault("workers", cpus > 1 ? "1," + cpus : "1").split(","))
+        .mapToInt(Integer::parseInt).distinct().toArray();
+    int workers = workerCounts[0];
+    int maxWaitMs = Integer.parseInt(a.getOrDefault("max-wait-ms", "2"));
+    String options = a.containsKey("options") ? "&" + a.get("options") : "";
+    String overheadShape = a.getOrDefault("overhead-shape", "tiny");
+    int overheadSeconds = Integer.parseInt(a.getOrDefault("overhead-seconds", "5"));
+    Path out = a.containsKey("out") ? Path.of(a.get("out")) : null;
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    Workload work = workload();
+    StringBuilder md = new StringBuilder();
+
+    String spec = spec(shape, options);
+    String setup = String.format(Locale.ROOT, "model: %s cross-encoder (%s, random weights), %d requests of 10-50 documents"
+        + " (mean %.1f), 20-80 words each; %d s per round, %d rounds per setting, settings alternating (order rotated"
+        + " each round); batching on: batch workers %s, max wait %d ms; batching off: %d requests side by side;"
+        + " spec options %s", shape, BenchModel.describe(shape), work.bodies().size(), work.meanDocs(), seconds, rounds,
+        java.util.Arrays.toString(workerCounts), maxWaitMs, cpus, spec.substring(spec.indexOf('?')));
+    System.out.println(setup);
+    System.out.printf(Locale.ROOT, "load average before: %s; CPUs: %d; Java %s%n", loadAverage(), cpus, Runtime.version());
+    md.append(setup).append(".\n\n");
+
+    String header = "| clients | batching | requests/s | pairs/s | p50 ms | p95 ms | p99 ms | mean scoring call ms | requests per call |\n"
+        + "|---|---|---|---|---|---|---|---|---|\n";
+    System.out.println();
+    System.out.print(header);
+    md.append(header);
+    // settings: 0 = off, 1.. = on with workerCounts[i-1] workers
+    int settings = workerCounts.length + 1;
+    Map<Integer, Stats> at32 = new java.util.HashMap<>();
+    for (int clients : CLIENTS) {
+      List<List<Stats>> bySetting = new ArrayList<>();
+      for (int m = 0; m < settings; m++) {
+        bySetting.add(new ArrayList<>());
+      }
+      for (int round = 0; round < rounds; round++) {
+        for (int k = 0; k < settings; k++) {
+          int m = (k + round) % settings; // rotate the order each round
+          if (clients == 1 && m > 1) {
+            continue; // one client never fills more than one worker
+          }
+          bySetting.get(m).add(m == 0
+              ? serve(spec, work.bodies(), clients, false, 1, maxWaitMs, seconds)
+              : serve(spec, work.bodies(), clients, true, workerCounts[m - 1], maxWaitMs, seconds));
+        }
+      }
+      for (int m = 1; m <= settings; m++) {
+        int setting = m % settings; // the on settings first, then off
+        if (bySetting.get(setting).isEmpty()) {
+          continue;
+        }
+        Stats s = mean(bySetting.get(setting));
+        String name = setting == 0 ? "off" : "on, " + workerCounts[setting - 1] + " worker" + (workerCounts[setting - 1] > 1 ? "s" : "");
+        String row = String.format(Locale.ROOT, "| %d | %s | %.1f | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f |%n", clients,
+            name, s.rps(), s.pps(), s.p50(), s.p95(), s.p99(), s.meanCallMs(), s.requestsPerCall());
+        System.out.print(row);
+        md.append(row);
+        if (clients == 32) {
+          at32.put(setting, s);
+        }
+      }
+    }
+    StringBuilder goals = new StringBuilder("\nAt 32 clients (goals: batching ≥ 2× the pairs/s of no batching; p99 under"
+        + " max wait + one scoring call):\n");
+    for (int m = 1; m < settings; m++) {
+      Stats on = at32.get(m);
+      goals.append(String.format(Locale.ROOT, "- batching on, %d worker(s): %.2f× the pairs/s of no batching;"
+          + " p99 %.1f ms vs max wait + one scoring call = %d + %.1f = %.1f ms%n", workerCounts[m - 1],
+          on.pps() / at32.get(0).pps(), on.p99(), maxWaitMs, on.meanCallMs(), maxWaitMs + on.meanCallMs()));
+    }
+    System.out.print(goals);
+    md.append(goals);
+
+    if (!overheadShape.equals("none")) {
+      String oSpec = spec(overheadShape, options);
+      String oHeader = String.format(Locale.ROOT, "%nServer overhead at 1 client, %s cross-encoder, %d s per round,"
+          + " %d rounds alternating (p50 / p99 ms):%n%n| setting | p50 ms | p99 ms | p50 over in-process ms |%n|---|---|---|---|%n",
+          overheadShape, overheadSeconds, rounds);
+      System.out.print(oHeader);
+      md.append(oHeader);
+      List<List<double[]>> byMode = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+      for (int round = 0; round < rounds; round++) {
+        for (int k = 0; k < 3; k++) {
+          int m = round % 2 == 0 ? k : 2 - k; // in-process, off, on; then on, off, in-process
+          if (m == 0) {
+            byMode.get(0).add(inProcess(oSpec, work.requests(), overheadSeconds));
+          } else {
+            Stats s = serve(oSpec, work.bodies(), 1, m == 2, workers, maxWaitMs, overheadSeconds);
+            byMode.get(m).add(new double[] {s.p50(), s.p99()});
+          }
+        }
+      }
+      String[] names = {"in-process `rankDocuments`", "HTTP, batching off", "HTTP, batching on (max wait " + maxWaitMs + " ms)"};
+      double base = Double.NaN;
+      for (int m = 0; m < 3; m++) {
+        double p50 = byMode.get(m).stream().mapToDouble(v -> v[0]).average().orElse(Double.NaN);
+        double p99 = byMode.get(m).stream().mapToDouble(v -> v[1]).average().orElse(Double.NaN);
+        if (m == 0) {
+          base = p50;
+        }
+        String row = String.format(Locale.ROOT, "| %s | %.2f | %.2f | %s |%n", names[m], p50, p99,
+            m == 0 ? "—" : String.format(Locale.ROOT, "%+.2f", p50 - base));
+        System.out.print(row);
+        md.append(row);
+      }
+      md.append("\n(goal: the server adds ≤ 1 ms p50 at one client; batching on adds up to its max wait by design)\n");
+    }
+    String after = String.format(Locale.ROOT, "%nload average after: %s%n", loadAverage());
+    System.out.print(after);
+    if (out != null) {
+      Files.writeString(out, md.toString());
+    }
+  }
+
+  static String spec(String shape, String options) throws Exception {
     Path dir = BenchModel.build(Path.of("target/bench/" + shape + "-cross-encoder"), shape);
-    String spec = "cross-encoder:" + dir.toAbsolutePath() + "?device=cpu" + options;
+    return "cross-encoder:" + dir.toAbsolutePath() + "?device=cpu" + options;
+  }
+
+  static Workload workload() throws Exception {
     List<String> bodies = new ArrayList<>();
     List<RankRequest> requests = new ArrayList<>();
     Random rnd = new Random(11);
@@ -64,49 +196,22 @@ public final class ServerBenchmark {
       bodies.add(JSON.writeValueAsString(Map.of("query", query, "texts", docs, "raw_scores", true)));
       requests.add(RankRequest.ofTexts(query, docs));
     }
-    double meanDocs = requests.stream().mapToInt(r -> r.documents().size()).average().orElse(0);
-    System.out.printf(Locale.ROOT, "model: %s cross-encoder (random weights), %d requests of 10-50 documents (mean %.1f),"
-        + " 20-80 words each; %d s per round, %d rounds per setting, alternating; batch workers %d; spec %s%n",
-        shape, bodies.size(), meanDocs, seconds, rounds, workers, spec.substring(spec.indexOf('?')));
-    System.out.printf(Locale.ROOT, "load average before: %s; CPUs: %d; Java %s%n", loadAverage(),
-        Runtime.getRuntime().availableProcessors(), Runtime.version());
-
-    // in-process baseline: the same requests, one at a time (again after the 1-client rounds)
-    List<Double> inProcess = new ArrayList<>();
-    inProcess.add(inProcess(spec, requests, seconds));
-
-    System.out.println();
-    System.out.println("| clients | batching | requests/s | pairs/s | p50 ms | p95 ms | p99 ms | mean scoring call ms | requests per call |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|");
-    double serverP50AtOne = Double.NaN;
-    for (int clients : CLIENTS) {
-      List<List<Stats>> byMode = List.of(new ArrayList<>(), new ArrayList<>());
-      for (int round = 0; round < rounds; round++) {
-        for (int m = 0; m < 2; m++) {
-          boolean batching = (m == 0) == (round % 2 == 0); // on/off, then off/on
-          byMode.get(batching ? 0 : 1).add(run(spec, bodies, clients, batching, workers, seconds));
-        }
-      }
-      for (int m = 0; m < 2; m++) {
-        Stats s = mean(byMode.get(m));
-        System.out.printf(Locale.ROOT, "| %d | %s | %.1f | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f |%n", clients,
-            m == 0 ? "on" : "off", s.rps(), s.pps(), s.p50(), s.p95(), s.p99(), s.meanCallMs(), s.requestsPerCall());
-        if (clients == 1 && m == 0) {
-          serverP50AtOne = s.p50();
-        }
-      }
-      if (clients == 1) {
-        inProcess.add(inProcess(spec, requests, seconds));
-      }
-    }
-    double inProcessP50 = inProcess.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-    System.out.printf(Locale.ROOT, "%nserver overhead at 1 client (batching on): p50 %.2f ms over HTTP vs %.2f ms in-process"
-        + " (runs: %s) = %+.2f ms%n", serverP50AtOne, inProcessP50, inProcess, serverP50AtOne - inProcessP50);
-    System.out.printf(Locale.ROOT, "load average after: %s%n", loadAverage());
+    return new Workload(bodies, requests, requests.stream().mapToInt(r -> r.documents().size()).average().orElse(0));
   }
 
-  /** p50 of the requests ranked in-process, one at a time, for {@code seconds} after a warm-up. */
-  static double inProcess(String spec, List<RankRequest> requests, int seconds) {
+  /** p50 and p99 of the requests ranked in-process, one at a time, for {@code seconds} after a warm-up. */
+  static double[] inProcess(String spec, List<RankRequest> requests, int seconds) throws Exception {
+    // on a thread of its own, as the server's workers and any application thread: libtorch calls
+    // made on the JVM's main thread ran many times slower here (docs/server.md, "Benchmark")
+    java.util.concurrent.ExecutorService one = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      return one.submit(() -> inProcessHere(spec, requests, seconds)).get();
+    } finally {
+      one.shutdown();
+    }
+  }
+
+  static double[] inProcessHere(String spec, List<RankRequest> requests, int seconds) {
     try (Reranker r = Reranker.load(spec)) {
       long warm = System.nanoTime() + 1_000_000_000L;
       for (int i = 0; System.nanoTime() < warm; i++) {
@@ -120,14 +225,14 @@ public final class ServerBenchmark {
         r.rankDocuments(q.query(), q.documents());
         lat.add((System.nanoTime() - t) / 1e6);
       }
-      return percentile(lat, 50);
+      return new double[] {percentile(lat, 50), percentile(lat, 99)};
     }
   }
 
-  static Stats run(String spec, List<String> bodies, int clients, boolean batching, int workers, int seconds)
-      throws Exception {
+  static Stats serve(String spec, List<String> bodies, int clients, boolean batching, int workers, int maxWaitMs,
+      int seconds) throws Exception {
     try (RerankServer server = RerankServer.builder().host("127.0.0.1").port(0).model("m", spec)
-        .batching(batching).batchWorkers(workers).queueCapacity(1024).start()) {
+        .batching(batching).batchWorkers(workers).maxWait(Duration.ofMillis(maxWaitMs)).queueCapacity(1024).start()) {
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       URI uri = server.uri().resolve("/rerank");
       // warm the connections and the JIT
