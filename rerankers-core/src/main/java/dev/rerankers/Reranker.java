@@ -65,6 +65,16 @@ public interface Reranker extends AutoCloseable {
     return out;
   }
 
+  /**
+   * Whether {@link #rankAll} shares forward passes between queries (pointwise local backends), so
+   * that coalescing concurrent requests into one {@code rankAll} call saves work; false when it
+   * ranks them one by one (hosted APIs, dense bi-encoders, fallbacks). A server uses this to choose
+   * between batching requests and running them side by side.
+   */
+  default boolean sharesBatchesAcrossQueries() {
+    return false;
+  }
+
   /** Ranks texts for a query; ids are 0..n-1 in input order. */
   default RankedResults rank(String query, List<String> texts) {
     if (texts == null) {

@@ -137,6 +137,11 @@ final class ScorerReranker implements Reranker {
   }
 
   @Override
+  public boolean sharesBatchesAcrossQueries() {
+    return scorer.sharesBatchesAcrossQueries();
+  }
+
+  @Override
   public RerankerInfo info() {
     return info;
   }

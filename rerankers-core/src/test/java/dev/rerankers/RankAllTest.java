@@ -33,4 +33,15 @@ class RankAllTest {
           .hasMessageStartingWith("requests[1]: ids: duplicate id x");
     }
   }
+
+  @Test
+  void a_ranker_says_whether_rank_all_shares_batches_between_queries() {
+    // test-overlap's scorer is a plain Scorer: rankAll loops, nothing to coalesce
+    try (Reranker r = Reranker.load("test-overlap:m")) {
+      assertThat(r.sharesBatchesAcrossQueries()).isFalse();
+    }
+    try (Reranker f = Reranker.withFallback(Reranker.load("test-overlap:a"), Reranker.load("test-overlap:b"))) {
+      assertThat(f.sharesBatchesAcrossQueries()).isFalse();
+    }
+  }
 }

@@ -20,8 +20,8 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code rerankers} command line: {@code rank}, {@code resolve}, {@code eval}, {@code models}
- * and {@code download}. Results go to standard output; progress, status and errors to standard
+ * The {@code rerankers} command line: {@code rank}, {@code resolve}, {@code eval}, {@code models},
+ * {@code download} and {@code serve}. Results go to standard output; progress, status and errors to standard
  * error. Exit codes: 0 success, 1 failure (the message says why), 2 bad usage.
  *
  * <p>Run it with {@code bin/rerankers} after building, or embed it with {@link #run}.
@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
       EvalCommand.class,
       ModelsCommand.class,
       DownloadCommand.class,
+      ServeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class RerankersCli implements Callable<Integer> {
@@ -111,7 +112,7 @@ public final class RerankersCli implements Callable<Integer> {
   @Override
   public Integer call() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "choose a command: rank, resolve, eval, models or download");
+        spec.commandLine(), "choose a command: rank, resolve, eval, models, download or serve");
   }
 
   InputStream stdin() {

@@ -101,6 +101,12 @@ public abstract class BatchedScorer<E> implements Scorer {
     return true;
   }
 
+  /** True: {@link #scoreAll} batches the pairs of all its queries together. */
+  @Override
+  public boolean sharesBatchesAcrossQueries() {
+    return true;
+  }
+
   @Override
   public final Scores score(String query, List<Document> documents) {
     return scoreAll(List.of(new QueryDocuments(query, documents))).get(0);

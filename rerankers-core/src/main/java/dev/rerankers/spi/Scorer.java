@@ -44,6 +44,16 @@ public interface Scorer extends AutoCloseable {
     return out;
   }
 
+  /**
+   * Whether {@link #scoreAll} puts pairs of several queries into shared forward passes (so many
+   * small requests cost about what one large one does), rather than scoring the queries one by
+   * one. A server batching concurrent requests asks this to decide whether to coalesce them.
+   * False by default; {@link BatchedScorer} says true.
+   */
+  default boolean sharesBatchesAcrossQueries() {
+    return false;
+  }
+
   /** What was loaded. */
   RerankerInfo info();
 

@@ -62,6 +62,12 @@ class BatchedScorerTest {
   }
 
   @Test
+  void saysItSharesBatchesAcrossQueries() {
+    // what a server asks before coalescing concurrent requests into one scoreAll
+    assertTrue(new LengthScorer(2).sharesBatchesAcrossQueries());
+  }
+
+  @Test
   void scoresComeBackInInputOrderPerQueryWhileBatchesMixQueries() {
     LengthScorer s = new LengthScorer(2);
     List<Scores> out = s.scoreAll(List.of(

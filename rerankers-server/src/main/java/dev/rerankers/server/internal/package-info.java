@@ -1,0 +1,2 @@
+/** The server's plumbing (Jetty routes, wire formats, runners, metrics): no compatibility promise. */
+package dev.rerankers.server.internal;
