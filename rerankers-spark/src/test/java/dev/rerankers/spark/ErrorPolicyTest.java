@@ -202,6 +202,10 @@ class ErrorPolicyTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("column 'text' must be a string, it is binary");
     assertThatThrownBy(() -> Rerank.scores(df, "no-such-type:model"))
-        .isInstanceOf(dev.rerankers.ConfigException.class);
+        .isInstanceOf(dev.rerankers.ConfigException.class).hasMessageContaining("unknown model type 'no-such-type'");
+    assertThatThrownBy(() -> Rerank.scores(df, "spark-overlap:m?batchSize=0"))
+        .isInstanceOf(dev.rerankers.ConfigException.class).hasMessageContaining("batchSize");
+    assertThatThrownBy(() -> Rerank.scores(df, "spark-overlap:m?bogus=1"))
+        .isInstanceOf(dev.rerankers.ConfigException.class).hasMessageContaining("unknown option 'bogus'");
   }
 }

@@ -1,6 +1,9 @@
 package dev.rerankers.spark.internal;
 
+import dev.rerankers.Catalog;
 import dev.rerankers.Reranker;
+import dev.rerankers.RerankerSpec;
+import dev.rerankers.spi.OptionValues;
 import dev.rerankers.spark.OnError;
 import dev.rerankers.spark.RerankOptions;
 import java.util.ArrayList;
@@ -50,8 +53,7 @@ public final class RerankPlan {
    */
   public static Dataset<Row> score(Dataset<Row> pairs, RerankOptions o, boolean keepPosition) {
     check(pairs.schema(), o);
-    // Fail on the driver, before any task, for a malformed spec or a backend that is not on the class path.
-    Reranker.resolve(o.spec());
+    checkSpec(o.spec());
     int partitions = o.numPartitions() > 0
         ? o.numPartitions()
         : Math.max(pairs.rdd().getNumPartitions(), pairs.sparkSession().sparkContext().defaultParallelism());
@@ -61,6 +63,15 @@ public final class RerankPlan {
         .repartition(partitions, column(o.queryIdCol()))
         .sortWithinPartitions(column(o.queryIdCol()), column(POSITION))
         .mapPartitions(new PartitionScorer(o, numbered.schema(), keepPosition), Encoders.row(out));
+  }
+
+  /**
+   * Fails on the driver, before any task, for a malformed spec, a backend missing from the class
+   * path, or an unknown or malformed option: without this, every task would fail loading it.
+   */
+  static void checkSpec(String spec) {
+    RerankerSpec resolved = Reranker.resolve(spec);
+    OptionValues.parse(Catalog.options(resolved.type()), resolved.options(), "type " + resolved.type());
   }
 
   /** A column by its exact name (dots and spaces are not paths). */

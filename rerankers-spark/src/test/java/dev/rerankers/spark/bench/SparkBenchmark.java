@@ -26,6 +26,9 @@ import java.util.regex.Pattern;
  * waits (up to {@code --wait-minutes}) for the 1-minute load average to drop below {@code
  * --max-load}, and prints the load with each figure. Not a test.
  *
+ * <p>Run it with {@code bin/rerankers-spark-bench} (which adds {@code --smoke} and writes the
+ * figures into docs/spark.md); by hand:
+ *
  * <pre>
  * mvn -B -q -DskipTests package -pl rerankers-spark -am
  * java -cp rerankers-spark/target/test-classes:rerankers-core/target/classes \
@@ -36,9 +39,12 @@ import java.util.regex.Pattern;
  * --docs N} (default 100 and 1000), {@code --model SPEC} (default the golden tiny BERT
  * cross-encoder of the tests with maxLength=64: cheap per pair, so the figures show the pipeline
  * more than the model), {@code --rounds N} (default 1), {@code --max-load X} (1.0), {@code
- * --wait-minutes N} (20), {@code --work DIR} (rerankers-spark/target/bench). PyTorch and ONNX
- * Runtime run one intra-op thread per call in every configuration
- * ({@code -Dai.djl.pytorch.num_threads=1}), so local[N] uses N cores and the command line one.
+ * --wait-minutes N} (20), {@code --work DIR} (rerankers-spark/target/bench), {@code --doc FILE}
+ * (a page whose {@code <!-- bench:spark:begin -->} / {@code <!-- bench:spark:end -->} block gets
+ * the figures), {@code --label TEXT} (a bold line above them) and {@code --command TEXT} (the
+ * rerun command shown under them). PyTorch and ONNX Runtime run one intra-op thread per call in
+ * every configuration ({@code -Dai.djl.pytorch.num_threads=1}), so local[N] uses N cores and the
+ * command line one.
  */
 public final class SparkBenchmark {
   private static final Pattern JOB = Pattern.compile("reranked (\\d+) rows of (\\d+) queries with .* in ([0-9.]+) s");
@@ -68,6 +74,7 @@ public final class SparkBenchmark {
     Path work = Path.of(a.getOrDefault("work", root.resolve("rerankers-spark/target/bench").toString())).toAbsolutePath();
     Files.createDirectories(work);
 
+    String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip().replaceAll("^(\\S+ \\S+ \\S+).*", "$1");
     long pairs = prepare(dataset, nq, nd, work);
     System.out.printf(Locale.ROOT, "%d pairs (%d SciFact queries x %d documents) in %s; model %s%n",
         pairs, nq, nd, work, model);
@@ -107,9 +114,6 @@ public final class SparkBenchmark {
             r, config, wall, pairs / wall, tool, pairs / tool, f.loadBefore(), f.loadAfter());
       }
     }
-    System.out.println();
-    System.out.println("| configuration | pairs | wall s (best) | pairs/s (wall) | own s (best) | pairs/s (own) | load 1-min before/after |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---|");
     Map<String, Figure> best = new LinkedHashMap<>();
     for (String c : configs) {
       for (Figure f : figures) {
@@ -118,17 +122,86 @@ public final class SparkBenchmark {
         }
       }
     }
+    String block = block(best, pairs, nq, nd, rounds, model, a.get("label"), a.get("command"), loadBefore);
+    System.out.println();
+    System.out.print(block);
+    if (a.containsKey("doc")) {
+      Path doc = root.resolve(a.get("doc"));
+      writeBetweenMarkers(doc, "spark", block);
+      System.out.println("wrote the figures into " + doc + " (between the bench:spark markers)");
+    }
+  }
+
+  /** The figures as Markdown: what ran, where, under which load, the table and the scaling factors. */
+  static String block(Map<String, Figure> best, long pairs, int nq, int nd, int rounds, String model, String label,
+      String command, String loadBefore) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    if (label != null && !label.isBlank()) {
+      sb.append("**").append(label).append("**\n\n");
+    }
+    sb.append(String.format(Locale.ROOT, "%s; %d CPUs (nproc), %s; load average before the run %s.%n",
+        java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+            .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
+        Runtime.getRuntime().availableProcessors(), cpuModel(), loadBefore));
+    sb.append(String.format(Locale.ROOT, "%,d pairs (%d SciFact queries x %,d documents, every query with every document),"
+        + " model `%s`, one intra-op thread per model call; best of %d round(s), rounds alternating the order.%n%n",
+        pairs, nq, nd, shortModel(model), rounds));
+    sb.append("| configuration | task threads | pairs | wall s | pairs/s (wall) | job s | pairs/s (job) | load 1-min before / after |\n");
+    sb.append("|---|---:|---:|---:|---:|---:|---:|---|\n");
     for (Figure f : best.values()) {
-      String name = f.config().equals("cli") ? "bin/rerankers eval (one process)" : "bin/rerankers-spark " + f.config();
-      System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %.0f | %.1f | %.0f | %.2f / %.2f |%n", name, f.pairs(),
-          f.wallSeconds(), f.pairs() / f.wallSeconds(), f.toolSeconds(), f.pairs() / f.toolSeconds(), f.loadBefore(),
-          f.loadAfter());
+      String name = f.config().equals("cli") ? "`bin/rerankers eval` (one process)" : "`bin/rerankers-spark --master " + f.config() + "`";
+      String threads = f.config().equals("local[2]") ? "2" : "1";
+      sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %.0f | %.1f | %.0f | %.2f / %.2f |%n", name, threads,
+          f.pairs(), f.wallSeconds(), f.pairs() / f.wallSeconds(), f.toolSeconds(), f.pairs() / f.toolSeconds(),
+          f.loadBefore(), f.loadAfter()));
     }
     Figure one = best.get("local[1]");
     Figure two = best.get("local[2]");
     Figure cli = best.get("cli");
-    System.out.printf(Locale.ROOT, "scaling local[2] / local[1]: %.2fx (wall), %.2fx (job); local[2] / command line: %.2fx (wall)%n",
-        one.wallSeconds() / two.wallSeconds(), one.toolSeconds() / two.toolSeconds(), cli.wallSeconds() / two.wallSeconds());
+    sb.append(String.format(Locale.ROOT, "%nScaling local[2] / local[1]: %.2fx (wall), %.2fx (job). local[2] / the command line:"
+        + " %.2fx (wall), %.2fx (job vs its ranking time).%n",
+        one.wallSeconds() / two.wallSeconds(), one.toolSeconds() / two.toolSeconds(), cli.wallSeconds() / two.wallSeconds(),
+        cli.toolSeconds() / two.toolSeconds()));
+    sb.append("\n\"wall\": the whole command, JVM start and model load included. \"job\": RerankJob's own figure (read, shuffle,"
+        + " score, write) for Spark; the command line's ranking time (pairs / its docs/s) for `bin/rerankers eval`.\n");
+    if (command != null && !command.isBlank()) {
+      sb.append("\nRerun: `").append(command).append("`\n");
+    }
+    return sb.toString();
+  }
+
+  /** Replaces the lines between {@code <!-- bench:NAME:begin -->} and {@code <!-- bench:NAME:end -->}; keeps the rest. */
+  static void writeBetweenMarkers(Path doc, String name, String block) throws IOException {
+    String text = Files.readString(doc, StandardCharsets.UTF_8);
+    String begin = "<!-- bench:" + name + ":begin -->";
+    String end = "<!-- bench:" + name + ":end -->";
+    int b = text.indexOf(begin);
+    int e = text.indexOf(end);
+    if (b < 0 || e < b) {
+      throw new IllegalStateException(doc + " has no " + begin + " ... " + end + " markers");
+    }
+    String updated = text.substring(0, b + begin.length()) + "\n" + block + (block.endsWith("\n") ? "" : "\n")
+        + text.substring(e);
+    Files.writeString(doc, updated, StandardCharsets.UTF_8);
+  }
+
+  static String cpuModel() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          return line.substring(line.indexOf(':') + 1).strip();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux: say so below
+    }
+    return "CPU model unknown";
+  }
+
+  /** The model spec without this checkout's absolute path. */
+  static String shortModel(String model) {
+    Path cwd = Path.of("").toAbsolutePath();
+    return model.replace(cwd + "/", "");
   }
 
   /** Writes beir/ (corpus, queries, qrels: the command line's input) and pairs.jsonl (Spark's); returns the pair count. */
