@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  * --docs N} (default 100 and 1000), {@code --model SPEC} (default the golden tiny BERT
  * cross-encoder of the tests with maxLength=64: cheap per pair, so the figures show the pipeline
  * more than the model), {@code --rounds N} (default 1), {@code --max-load X} (1.0), {@code
- * --wait-minutes N} (20), {@code --work DIR} (rerankers-spark/target/bench), {@code --doc FILE}
+ * --wait-minutes N} (20), {@code --budget-minutes N} (0: none; rounds after the first run only
+ * while the run time so far says they end within it), {@code --work DIR} (rerankers-spark/target/bench), {@code --doc FILE}
  * (a page whose {@code <!-- bench:spark:begin -->} / {@code <!-- bench:spark:end -->} block gets
  * the figures), {@code --label TEXT} (a bold line above them) and {@code --command TEXT} (the
  * rerun command shown under them). PyTorch and ONNX Runtime run one intra-op thread per call in
@@ -81,7 +82,17 @@ public final class SparkBenchmark {
     String threads = "-Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1";
     List<String> configs = List.of("cli", "local[1]", "local[2]");
     List<Figure> figures = new ArrayList<>();
+    // the time budget counts the runs, not the waits for a quiet machine: a round that would end past it is skipped
+    double budgetSeconds = Double.parseDouble(a.getOrDefault("budget-minutes", "0")) * 60;
+    double runSeconds = 0;
+    int roundsRun = 0;
     for (int r = 1; r <= rounds; r++) {
+      if (budgetSeconds > 0 && r > 1 && runSeconds / (r - 1) * r > budgetSeconds) {
+        System.out.printf(Locale.ROOT, "round %d skipped: %d round(s) took %.0f s, one more would pass the %.0f s budget%n",
+            r, r - 1, runSeconds, budgetSeconds);
+        break;
+      }
+      roundsRun = r;
       List<String> order = new ArrayList<>(configs);
       if (r % 2 == 0) {
         java.util.Collections.reverse(order);
@@ -110,6 +121,7 @@ public final class SparkBenchmark {
         double tool = config.equals("cli") ? cliSeconds(log, pairs) : jobSeconds(log);
         Figure f = new Figure(config, r, pairs, wall, tool, before, load());
         figures.add(f);
+        runSeconds += wall;
         System.out.printf(Locale.ROOT, "round %d %-9s wall %7.1f s %8.0f pairs/s | own figure %7.1f s %8.0f pairs/s | load %.2f -> %.2f%n",
             r, config, wall, pairs / wall, tool, pairs / tool, f.loadBefore(), f.loadAfter());
       }
@@ -122,7 +134,7 @@ public final class SparkBenchmark {
         }
       }
     }
-    String block = block(best, pairs, nq, nd, rounds, model, a.get("label"), a.get("command"), loadBefore);
+    String block = block(best, pairs, nq, nd, roundsRun, model, a.get("label"), a.get("command"), loadBefore);
     System.out.println();
     System.out.print(block);
     if (a.containsKey("doc")) {
@@ -165,7 +177,7 @@ public final class SparkBenchmark {
     sb.append("\n\"wall\": the whole command, JVM start and model load included. \"job\": RerankJob's own figure (read, shuffle,"
         + " score, write) for Spark; the command line's ranking time (pairs / its docs/s) for `bin/rerankers eval`.\n");
     if (command != null && !command.isBlank()) {
-      sb.append("\nRerun: `").append(command).append("`\n");
+      sb.append("\nRerun, from the repository root after `mvn -B -o verify`: `").append(command).append("`\n");
     }
     return sb.toString();
   }
