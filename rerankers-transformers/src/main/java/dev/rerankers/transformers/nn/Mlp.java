@@ -41,6 +41,14 @@ public final class Mlp {
     return new Mlp(Kind.FUSED, fused, null, down, act);
   }
 
+  /** Applies a dense block with {@code ops} (gated ones run eagerly only, for now). */
+  public <T> T forward(Ops<T> ops, T x) {
+    if (kind != Kind.DENSE) {
+      throw new UnsupportedOperationException(kind + " feed-forward blocks are not recorded yet");
+    }
+    return down.forward(ops, act.apply(ops, up.forward(ops, x)));
+  }
+
   /** Applies the block; the result lives in x's manager. */
   public NDArray forward(NDArray x) {
     return switch (kind) {

@@ -1,0 +1,126 @@
+package dev.rerankers.transformers.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * {@link Ops} on DJL NDArrays, computed as they are called (today's libtorch path). Every result
+ * lives in the manager of its first input. Stateless: one instance serves every thread.
+ */
+public final class EagerOps implements Ops<NDArray> {
+  /** The instance. */
+  public static final EagerOps OPS = new EagerOps();
+
+  private EagerOps() {}
+
+  @Override
+  public NDArray positions(NDArray ids) {
+    long len = ids.getShape().get(1);
+    return ids.getManager().arange(0, (int) len, 1, DataType.INT64).reshape(1, len);
+  }
+
+  @Override
+  public NDArray zerosLike(NDArray ids) {
+    return ids.getManager().zeros(ids.getShape(), DataType.INT64);
+  }
+
+  @Override
+  public NDArray notEqual(NDArray ids, long value) {
+    return ids.neq(value).toType(DataType.INT64, false);
+  }
+
+  @Override
+  public NDArray cumSum(NDArray x, int axis) {
+    return x.cumSum(axis);
+  }
+
+  @Override
+  public NDArray add(NDArray a, NDArray b) {
+    return a.add(b);
+  }
+
+  @Override
+  public NDArray add(NDArray x, long value) {
+    return x.add(value);
+  }
+
+  @Override
+  public NDArray mul(NDArray a, NDArray b) {
+    return a.mul(b);
+  }
+
+  @Override
+  public NDArray mul(NDArray x, float value) {
+    return x.mul(value);
+  }
+
+  @Override
+  public NDArray cast(NDArray x, DataType type) {
+    return x.getDataType() == type ? x : x.toType(type, false);
+  }
+
+  @Override
+  public NDArray embedding(NDArray ids, NDArray table) {
+    return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+  }
+
+  @Override
+  public NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+    return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
+  }
+
+  @Override
+  public NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, float eps) {
+    return x.getNDArrayInternal()
+        .layerNorm(x, new Shape(gamma.getShape().get(0)), gamma, beta, eps)
+        .singletonOrThrow();
+  }
+
+  @Override
+  public NDArray addLayerNorm(NDArray x, NDArray residual, NDArray gamma, NDArray beta, float eps) {
+    return layerNorm(x.add(residual), gamma, beta, eps);
+  }
+
+  @Override
+  public NDArray activation(NDArray x, Activation act) {
+    return act.apply(x);
+  }
+
+  @Override
+  public NDArray paddingMask(NDArray attentionMask, DataType type) {
+    return AttentionMask.padding(attentionMask, type);
+  }
+
+  @Override
+  public NDArray attention(NDArray q, NDArray k, NDArray v, NDArray bias, NDArray mask, int heads, float scale) {
+    NDArray qh = Attention.splitHeads(q, heads);
+    NDArray kh = Attention.splitHeads(k, heads);
+    NDArray vh = Attention.splitHeads(v, heads);
+    if (bias == null) {
+      return Attention.mergeHeads(Attention.attend(qh, kh, vh, mask, scale));
+    }
+    NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2)).mul(scale).add(bias);
+    return Attention.mergeHeads(Attention.softmax(scores, mask, q.getDataType()).matMul(vh));
+  }
+
+  @Override
+  public NDArray firstToken(NDArray hidden) {
+    return hidden.get(new NDIndex(":, 0, :"));
+  }
+
+  @Override
+  public NDArray meanPool(NDArray hidden, NDArray attentionMask) {
+    NDArray m = attentionMask.toType(hidden.getDataType(), false).expandDims(-1);
+    return hidden.mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}));
+  }
+
+  @Override
+  public NDArray layer(NDArray input, UnaryOperator<NDArray> step, List<NDArray> borrowed) {
+    return Scope.run(input, step, borrowed.toArray(NDArray[]::new));
+  }
+}
