@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.rerankers.transformers.graph.OnnxGraph.ElemType;
 import dev.rerankers.transformers.nn.Activation;
 import dev.rerankers.transformers.nn.Ops;
+import dev.rerankers.transformers.nn.Rotary;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -60,6 +61,8 @@ public final class GraphOps implements Ops<GraphOps.Value> {
   private final Map<NDArray, String> weightNames = new IdentityHashMap<>();
   private final Map<String, String> derived = new HashMap<>();
   private final Map<String, Value> constants = new HashMap<>();
+  /** Static last dimensions where known (linear outputs and what keeps their width). */
+  private final Map<String, Long> widths = new HashMap<>();
 
   /** A recorder for weights of the given precision. */
   public GraphOps(Precision precision) {
@@ -162,6 +165,7 @@ public final class GraphOps implements Ops<GraphOps.Value> {
     }
     Value out = bias == null ? product : op("Add", ElemType.FLOAT, List.of(product.name(), weight(bias)));
     linears.put(out.name(), new LinearCall(x, weight, bias, product));
+    widths.put(out.name(), weight.getShape().get(0));
     return out;
   }
 
@@ -210,7 +214,7 @@ public final class GraphOps implements Ops<GraphOps.Value> {
     LinearCall lq = linears.get(q.name());
     LinearCall lk = linears.get(k.name());
     LinearCall lv = linears.get(v.name());
-    boolean packable = bias == null && lq != null && lk != null && lv != null
+    boolean packable = bias == null && type(mask) == ElemType.INT32 && lq != null && lk != null && lv != null
         && lq.x().equals(lk.x()) && lq.x().equals(lv.x());
     if (packable && precision == Precision.FP32) {
       // one [in, 3·out] GEMM inside ONNX Runtime's BERT attention kernel
@@ -230,12 +234,134 @@ public final class GraphOps implements Ops<GraphOps.Value> {
       k = new Value(parts.get(1));
       v = new Value(parts.get(2));
     }
-    List<String> in = new ArrayList<>(List.of(q.name(), k.name(), v.name(), "",
-        mask.name()));
-    if (bias != null) {
-      in.add(bias.name());
+    boolean additive = type(mask) == ElemType.FLOAT;
+    Value attentionBias = additive ? (bias == null ? mask : op("Add", ElemType.FLOAT, bias, mask)) : bias;
+    List<String> in = new ArrayList<>(List.of(q.name(), k.name(), v.name(), "", additive ? "" : mask.name()));
+    if (attentionBias != null) {
+      in.add(attentionBias.name());
     }
     return op("MultiHeadAttention", OnnxGraph.MS, ElemType.FLOAT, in, "num_heads", (long) heads, "scale", scale);
+  }
+
+  @Override
+  public Value bandMask(Value attentionMask, int halfWindow, DataType type) {
+    requireFloat32(type);
+    Value len = gather(shape(attentionMask), scalar(1L), 0);
+    Value range = op("Range", ElemType.INT64, scalar(0L), len, scalar(1L));
+    Value distance = op("Abs", ElemType.INT64, op("Sub", ElemType.INT64, unsqueeze(range, 1), unsqueeze(range, 0)));
+    Value band = op("LessOrEqual", ElemType.BOOL, distance, scalar((long) halfWindow));
+    Value keys = op("Unsqueeze", ElemType.BOOL, List.of(cast(attentionMask, ElemType.BOOL).name(),
+        constant(new long[] {1, 2}, 2).name()));
+    Value allowed = op("And", ElemType.BOOL, band, keys);
+    return op("Where", ElemType.FLOAT, allowed, scalar(0f), scalar(-Float.MAX_VALUE));
+  }
+
+  @Override
+  public Value zeroPadding(Value hidden, Value attentionMask) {
+    return op("Mul", ElemType.FLOAT, hidden, unsqueeze(cast(attentionMask, ElemType.FLOAT), -1));
+  }
+
+  @Override
+  public List<Value> split(Value x, int parts) {
+    Long width = widths.get(x.name());
+    if (width == null || width % parts != 0) {
+      throw new UnsupportedOperationException("split needs a known last dimension divisible by " + parts + ": " + width);
+    }
+    long[] sizes = new long[parts];
+    java.util.Arrays.fill(sizes, width / parts);
+    List<String> outs = new ArrayList<>();
+    List<Value> values = new ArrayList<>();
+    for (int i = 0; i < parts; i++) {
+      String n = g.fresh("split");
+      types.put(n, ElemType.FLOAT);
+      widths.put(n, width / parts);
+      outs.add(n);
+      values.add(new Value(n));
+    }
+    g.node("Split", "", List.of(x.name(), constant(sizes, parts).name()), outs, "axis", -1L);
+    return values;
+  }
+
+  @Override
+  public Value rotary(Value x, int heads, Rotary rotary, int maxPositions) {
+    String key = "rotary:" + System.identityHashCode(rotary) + ":" + maxPositions;
+    String cos = derived.get(key);
+    if (cos == null) {
+      int half = rotary.dim() / 2;
+      cos = g.fresh("rotary.cos");
+      String sin = g.fresh("rotary.sin");
+      g.initializer(cos, ElemType.FLOAT, new long[] {maxPositions, half}, () -> floats(rotary.halfTables(maxPositions)[0]));
+      g.initializer(sin, ElemType.FLOAT, new long[] {maxPositions, half}, () -> floats(rotary.halfTables(maxPositions)[1]));
+      derived.put(key, cos);
+      derived.put(key + ":sin", sin);
+    }
+    Value out = op("RotaryEmbedding", OnnxGraph.MS, ElemType.FLOAT,
+        List.of(x.name(), constant(new long[] {0}, 1).name(), cos, derived.get(key + ":sin")), "interleaved", 0L);
+    widths.put(out.name(), widths.get(x.name()));
+    return out;
+  }
+
+  @Override
+  public Value headsMatMul(Value x, NDArray keys, NDArray keysByHead, int heads) {
+    Value split = op("Reshape", ElemType.FLOAT, List.of(x.name(), constant(new long[] {0, 0, heads, -1}, 4).name()));
+    Value t = op("Transpose", ElemType.FLOAT, List.of(split.name()), "perm", new long[] {0, 2, 1, 3});
+    return op("MatMul", ElemType.FLOAT, List.of(t.name(), headsTransposed(keys, heads)));
+  }
+
+  /** keys [1, W, heads·d] as the initializer [1, heads, d, W]. */
+  private String headsTransposed(NDArray keys, int heads) {
+    String key = "heads:" + System.identityHashCode(keys) + ":" + heads;
+    String name = derived.get(key);
+    if (name == null) {
+      requireFloat32(keys);
+      int w = (int) keys.getShape().get(1);
+      int hidden = (int) keys.getShape().get(2);
+      int d = hidden / heads;
+      name = g.fresh(weightName(keys) + ".heads");
+      g.initializer(name, ElemType.FLOAT, new long[] {1, heads, d, w}, () -> {
+        float[] f = keys.toFloatArray();
+        float[] t = new float[f.length];
+        for (int p = 0; p < w; p++) {
+          for (int h = 0; h < heads; h++) {
+            for (int j = 0; j < d; j++) {
+              t[(h * d + j) * w + p] = f[p * hidden + h * d + j];
+            }
+          }
+        }
+        return floats(t);
+      });
+      derived.put(key, name);
+    }
+    return name;
+  }
+
+  @Override
+  public Value gatherRelative(Value x, long[] index, int radius) {
+    if (index.length != 2 * radius + 1) {
+      throw new IllegalArgumentException("index of " + index.length + " entries for radius " + radius);
+    }
+    Value dims = shape(x);
+    Value len = gather(dims, scalar(2L), 0);
+    Value width = gather(dims, scalar(3L), 0);
+    Value range = op("Range", ElemType.INT64, scalar(0L), len, scalar(1L));
+    Value rows = unsqueeze(range, 1);
+    Value rel = op("Sub", ElemType.INT64, rows, unsqueeze(range, 0));
+    Value clipped = op("Clip", ElemType.INT64, rel, scalar((long) -radius), scalar((long) radius));
+    Value table = constants.computeIfAbsent("table" + Arrays.hashCode(index) + ":" + radius, k -> {
+      String n = g.fresh("relative_index");
+      g.initializer(n, ElemType.INT64, new long[] {index.length}, () -> longs(index));
+      types.put(n, ElemType.INT64);
+      return new Value(n);
+    });
+    Value picked = gather(table, op("Add", ElemType.INT64, clipped, scalar((long) radius)), 0);
+    Value flat = op("Add", ElemType.INT64, op("Mul", ElemType.INT64, rows, width), picked);
+    Value rowsFlat = op("Reshape", ElemType.FLOAT, List.of(x.name(), constant(new long[] {0, 0, -1}, 3).name()));
+    return gather(rowsFlat, flat, 2);
+  }
+
+  @Override
+  public Value transposeLast(Value x) {
+    return op("Transpose", type(x), List.of(x.name()), "perm", new long[] {0, 1, 3, 2});
   }
 
   @Override
@@ -380,6 +506,20 @@ public final class GraphOps implements Ops<GraphOps.Value> {
       col += rows;
     }
     return t;
+  }
+
+  private static void requireFloat32(DataType type) {
+    if (type != DataType.FLOAT32) {
+      throw new UnsupportedOperationException("graphs compute in fp32, not " + type);
+    }
+  }
+
+  private static ByteBuffer longs(long[] values) {
+    ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+    for (long v : values) {
+      b.putLong(v);
+    }
+    return b.flip();
   }
 
   private static void requireFloat32(NDArray a) {

@@ -1,10 +1,12 @@
 package dev.rerankers.transformers.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -106,6 +108,53 @@ public final class EagerOps implements Ops<NDArray> {
     }
     NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2)).mul(scale).add(bias);
     return Attention.mergeHeads(Attention.softmax(scores, mask, q.getDataType()).matMul(vh));
+  }
+
+  @Override
+  public NDArray bandMask(NDArray attentionMask, int halfWindow, DataType type) {
+    return AttentionMask.paddingAndBand(attentionMask, halfWindow, type);
+  }
+
+  @Override
+  public NDArray zeroPadding(NDArray hidden, NDArray attentionMask) {
+    return hidden.mul(attentionMask.toType(hidden.getDataType(), false).expandDims(-1));
+  }
+
+  @Override
+  public List<NDArray> split(NDArray x, int parts) {
+    NDList halves = x.split(parts, x.getShape().dimension() - 1);
+    return new ArrayList<>(halves);
+  }
+
+  @Override
+  public NDArray rotary(NDArray x, int heads, Rotary rotary, int maxPositions) {
+    NDList tables = rotary.tables(x.getManager(), (int) x.getShape().get(1), x.getDataType());
+    return Attention.mergeHeads(Rotary.apply(Attention.splitHeads(x, heads), tables.get(0), tables.get(1)));
+  }
+
+  @Override
+  public NDArray headsMatMul(NDArray x, NDArray keys, NDArray keysByHead, int heads) {
+    return Attention.splitHeads(x, heads).matMul(keysByHead);
+  }
+
+  @Override
+  public NDArray gatherRelative(NDArray x, long[] index, int radius) {
+    Shape s = x.getShape();
+    int len = (int) s.get(2);
+    long[] ids = new long[len * len];
+    for (int i = 0; i < len; i++) {
+      for (int j = 0; j < len; j++) {
+        ids[i * len + j] = index[Math.max(-radius, Math.min(radius, i - j)) + radius];
+      }
+    }
+    NDArray ix = x.getManager().create(ids).reshape(1, 1, len, len).broadcast(s.get(0), s.get(1), len, len);
+    return x.gather(ix, -1);
+  }
+
+  @Override
+  public NDArray transposeLast(NDArray x) {
+    int n = x.getShape().dimension();
+    return x.swapAxes(n - 2, n - 1);
   }
 
   @Override

@@ -79,6 +79,45 @@ public interface Ops<T> {
    */
   T attention(T q, T k, T v, T bias, T mask, int heads, float scale);
 
+  /**
+   * Padding plus a band, in the form {@link #attention} takes: key j is allowed for query i only
+   * when it is a token and {@code |i - j| <= halfWindow} (ModernBERT's local attention). Eager an
+   * additive {@code [B, 1, L, L]} mask as {@link AttentionMask#paddingAndBand}; the recorder the
+   * same additive mask, computed in the graph.
+   */
+  T bandMask(T attentionMask, int halfWindow, DataType type);
+
+  /** {@code hidden * attentionMask[..., None]}: zeroes the padding rows (DeBERTa's embeddings). */
+  T zeroPadding(T hidden, T attentionMask);
+
+  /** {@code x} split into {@code parts} equal pieces along the last dimension. */
+  List<T> split(T x, int parts);
+
+  /**
+   * Rotary position embeddings on merged heads: {@code x} is {@code [B, L, heads·d]}, positions
+   * {@code 0..L-1}; {@code maxPositions} bounds L (a graph stores cos/sin tables that long).
+   */
+  T rotary(T x, int heads, Rotary rotary, int maxPositions);
+
+  /**
+   * Per-head products with constant keys: {@code splitHeads(x) · splitHeads(keys)ᵀ}, x {@code [B,
+   * L, heads·d]}, keys {@code [1, W, heads·d]} → {@code [B, heads, L, W]} (DeBERTa's content-to-
+   * position scores against its projected relative embeddings). {@code keysByHead} is the same
+   * data as the view {@code splitHeads(keys)ᵀ}, {@code [1, heads, d, W]}, made once at load: eager
+   * multiplies by it, a graph stores it from the contiguous {@code keys}.
+   */
+  T headsMatMul(T x, NDArray keys, NDArray keysByHead, int heads);
+
+  /**
+   * Relative-position gather on {@code x [B, H, L, W]}: {@code out[b, h, i, j] = x[b, h, i,
+   * index[clamp(i - j, -radius, radius) + radius]]}, {@code index} of length {@code 2·radius + 1}
+   * (DeBERTa's c2p/p2c lookups; the clamp is exact when the index saturates beyond the radius).
+   */
+  T gatherRelative(T x, long[] index, int radius);
+
+  /** Swaps the last two dimensions. */
+  T transposeLast(T x);
+
   /** The first position of each row: {@code [B, L, H] → [B, H]}. */
   T firstToken(T hidden);
 

@@ -52,6 +52,30 @@ public final class Rotary {
     return new NDList(c, s);
   }
 
+  /** The rotary width (the head size). */
+  public int dim() {
+    return dim;
+  }
+
+  /**
+   * cos (first) and sin (second) of the angles for positions 0..length-1 over the {@code dim / 2}
+   * frequencies, row-major [length, dim/2]: the halves {@link #tables} repeats, as a graph stores
+   * them.
+   */
+  public float[][] halfTables(int length) {
+    int half = dim / 2;
+    float[] cos = new float[length * half];
+    float[] sin = new float[length * half];
+    for (int p = 0; p < length; p++) {
+      for (int i = 0; i < half; i++) {
+        float angle = (float) p * invFreq[i];
+        cos[p * half + i] = (float) Math.cos(angle);
+        sin[p * half + i] = (float) Math.sin(angle);
+      }
+    }
+    return new float[][] {cos, sin};
+  }
+
   /** Rotates {@code x} [B, H, L, dim] with tables from {@link #tables}. */
   public static NDArray apply(NDArray x, NDArray cos, NDArray sin) {
     long d = x.getShape().getLastDimension();
