@@ -149,6 +149,11 @@ final class GraphLogits implements LogitsModel {
   }
 
   @Override
+  public String runtime() {
+    return "onnx";
+  }
+
+  @Override
   public String architecture() {
     return architecture;
   }
