@@ -67,11 +67,11 @@ public final class TransformersProvider implements RerankerProvider {
    * Option (cross-encoder, ColBERT, PyLate): the runtime of a safetensors checkpoint: {@code
    * torch} (the Java architectures computed eagerly on libtorch), {@code onnx} (the same code
    * recorded once as an ONNX graph with ONNX Runtime's fused kernels, cached beside the checkpoint),
-   * or {@code auto}: onnx on the CPU in fp32 when DJL's OnnxRuntime engine is on the class path.
+   * or {@code auto}: onnx on the CPU when DJL's OnnxRuntime engine is on the class path.
    */
   public static final Option<String> RUNTIME =
       Option.choice("runtime", "torch (eager libtorch), onnx (the model recorded as an ONNX graph, run by ONNX Runtime on the"
-              + " CPU), or auto: onnx on the CPU in fp32 when ai.djl.onnxruntime:onnxruntime-engine is present, else torch",
+              + " CPU), or auto: onnx on the CPU when ai.djl.onnxruntime:onnxruntime-engine is present, else torch",
               "auto", "torch", "onnx")
           .defaultValue("auto");
 

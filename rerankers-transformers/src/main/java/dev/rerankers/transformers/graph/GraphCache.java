@@ -146,7 +146,12 @@ public final class GraphCache {
         Map<String, String> metadata = builder.build(tmp);
         writeManifest(tmp, metadata);
         if (Files.exists(folder)) {
-          // damaged (it did not verify): set it aside, then take its place
+          Optional<Map<String, String>> meanwhile = verified(folder);
+          if (meanwhile.isPresent()) {
+            // another builder finished first
+            return new Entry(folder, meanwhile.get(), false);
+          }
+          // damaged: set it aside, then take its place
           Path old = root.resolve(key + ".old-" + UUID.randomUUID());
           try {
             Files.move(folder, old, StandardCopyOption.ATOMIC_MOVE);

@@ -365,6 +365,12 @@ public final class GraphOps implements Ops<GraphOps.Value> {
   }
 
   @Override
+  public Value l2Normalize(Value x) {
+    Value norm = op("ReduceL2", ElemType.FLOAT, List.of(x.name()), "axes", new long[] {-1}, "keepdims", 1L);
+    return op("Div", ElemType.FLOAT, x, op("Max", ElemType.FLOAT, norm, scalar(1e-12f)));
+  }
+
+  @Override
   public Value firstToken(Value hidden) {
     return gather(hidden, scalar(0L), 1);
   }

@@ -26,51 +26,37 @@ public record GraphRuntime(String runtime, String quantize, Optional<Path> graph
   }
 
   /**
-   * Whether a safetensors checkpoint runs as a graph: {@code onnx} asks for it (and fails here
-   * when the device or dtype rule it out); {@code auto} takes it on the CPU in fp32 when DJL's
-   * OnnxRuntime engine is on the class path (or int8 is asked), else stays eager.
+   * Whether a safetensors checkpoint runs as a graph: {@code onnx} asks for it (and fails here when
+   * the device rules it out); {@code auto} takes it on the CPU when DJL's OnnxRuntime engine is on
+   * the class path (or int8 is asked), else stays eager. The dtype does not matter: the CPU
+   * computes in fp32 either way (half precision is widened, see {@code Placement}).
    *
    * @throws ConfigException when the options contradict each other, naming the fix
    */
   public boolean useGraph(String device, String dtype) {
     String d = device == null ? "auto" : device.toLowerCase(Locale.ROOT);
-    String t = dtype == null ? "fp32" : dtype.toLowerCase(Locale.ROOT);
-    boolean fp32 = t.equals("fp32") || t.equals("float32") || t.equals("auto");
     boolean int8 = quantize.equals("int8");
-    switch (runtime) {
+    boolean cpuAllowed = d.equals("cpu") || d.equals("auto");
+    return switch (runtime) {
       case "torch" -> {
         if (int8) {
           throw new ConfigException("quantize=int8 runs on the ONNX graph runtime; set runtime=onnx (or auto), not torch");
         }
-        return false;
+        yield false;
       }
       case "onnx" -> {
-        if (!d.equals("cpu") && !d.equals("auto")) {
+        if (!cpuAllowed) {
           throw new ConfigException("runtime=onnx runs on the CPU; device " + device + " needs runtime=torch");
         }
-        if (!fp32) {
-          throw new ConfigException("runtime=onnx computes in fp32" + (int8 ? " with int8 weights" : "") + "; dtype "
-              + dtype + " needs runtime=torch");
-        }
-        return true;
+        yield true;
       }
       default -> {
-        if (int8) {
-          return useGraphWithInt8(d, fp32, dtype, device);
+        if (int8 && !cpuAllowed) {
+          throw new ConfigException("quantize=int8 runs on the CPU graph runtime; device " + device + " needs quantize=none");
         }
-        return fp32 && onCpu(d) && GraphSession.engineAvailable();
+        yield int8 || (onCpu(d) && GraphSession.engineAvailable());
       }
-    }
-  }
-
-  private static boolean useGraphWithInt8(String d, boolean fp32, String dtype, String device) {
-    if (!fp32) {
-      throw new ConfigException("quantize=int8 keeps activations in fp32; dtype " + dtype + " does not apply");
-    }
-    if (!d.equals("cpu") && !d.equals("auto")) {
-      throw new ConfigException("quantize=int8 runs on the CPU graph runtime; device " + device + " does not apply");
-    }
-    return true;
+    };
   }
 
   /** {@code cpu}, or {@code auto} on a machine without a CUDA GPU (libtorch would pick the GPU otherwise). */

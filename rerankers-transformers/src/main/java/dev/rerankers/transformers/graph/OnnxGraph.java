@@ -45,6 +45,8 @@ final class OnnxGraph {
   static final long IR_VERSION = 8;
   static final long OPSET = 17;
   static final String MS = "com.microsoft";
+  /** Initializers smaller than this stay inline when the rest goes to external data. */
+  static final long EXTERNAL_MIN_BYTES = 4096;
 
   private record Attribute(String name, Object value) {}
 
@@ -160,6 +162,11 @@ final class OnnxGraph {
           StandardOpenOption.WRITE)) {
         long offset = 0;
         for (Initializer i : inits) {
+          if (i.bytes() < EXTERNAL_MIN_BYTES) {
+            // small constants (shapes, axes, scalars) stay inline: ONNX Runtime's shape inference reads them
+            graph.message(5, tensorHeader(i).bytes(9, i.bytes(), i.data()));
+            continue;
+          }
           long aligned = (offset + 4095) / 4096 * 4096;
           ch.position(aligned);
           ByteBuffer b = i.data().get();

@@ -158,6 +158,12 @@ public final class EagerOps implements Ops<NDArray> {
   }
 
   @Override
+  public NDArray l2Normalize(NDArray x) {
+    NDArray f = x.toType(DataType.FLOAT32, false);
+    return f.div(f.norm(new int[] {-1}, true).maximum(1e-12f));
+  }
+
+  @Override
   public NDArray firstToken(NDArray hidden) {
     return hidden.get(new NDIndex(":, 0, :"));
   }

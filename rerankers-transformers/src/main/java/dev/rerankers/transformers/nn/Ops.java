@@ -118,6 +118,12 @@ public interface Ops<T> {
   /** Swaps the last two dimensions. */
   T transposeLast(T x);
 
+  /**
+   * {@code x / max(||x||, 1e-12)} over the last dimension, in fp32 ({@code
+   * torch.nn.functional.normalize}).
+   */
+  T l2Normalize(T x);
+
   /** The first position of each row: {@code [B, L, H] → [B, H]}. */
   T firstToken(T hidden);
 
