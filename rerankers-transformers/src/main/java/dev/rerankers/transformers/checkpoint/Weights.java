@@ -132,6 +132,11 @@ public final class Weights implements AutoCloseable {
     return placement;
   }
 
+  /** The files the tensors come from, each once, in the order first seen. */
+  public List<Path> sourceFiles() {
+    return tensors.values().stream().map(TensorInfo::file).distinct().toList();
+  }
+
   /** Every key in the checkpoint. */
   public Set<String> keys() {
     return tensors.keySet();
