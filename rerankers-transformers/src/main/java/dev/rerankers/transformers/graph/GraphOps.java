@@ -284,7 +284,8 @@ public final class GraphOps implements Ops<GraphOps.Value> {
 
   @Override
   public Value rotary(Value x, int heads, Rotary rotary, int maxPositions) {
-    String key = "rotary:" + System.identityHashCode(rotary) + ":" + maxPositions;
+    // layers sharing a base share their tables
+    String key = "rotary:" + rotary.dim() + ":" + rotary.theta() + ":" + maxPositions;
     String cos = derived.get(key);
     if (cos == null) {
       int half = rotary.dim() / 2;

@@ -13,6 +13,7 @@ import ai.djl.ndarray.types.DataType;
 public final class Rotary {
   private final float[] invFreq;
   private final int dim;
+  private final double theta;
 
   /** Rotary embeddings over {@code dim} (even) channels with base {@code theta}. */
   public Rotary(int dim, double theta) {
@@ -20,6 +21,7 @@ public final class Rotary {
       throw new IllegalArgumentException("rotary dimension must be even, got " + dim);
     }
     this.dim = dim;
+    this.theta = theta;
     this.invFreq = new float[dim / 2];
     for (int i = 0; i < dim / 2; i++) {
       float exponent = (float) (2 * i) / dim;
@@ -50,6 +52,11 @@ public final class Rotary {
       s = s.toType(type, false);
     }
     return new NDList(c, s);
+  }
+
+  /** The base θ. */
+  public double theta() {
+    return theta;
   }
 
   /** The rotary width (the head size). */
