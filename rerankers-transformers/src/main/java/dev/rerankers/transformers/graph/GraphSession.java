@@ -1,20 +1,17 @@
 package dev.rerankers.transformers.graph;
 
-import ai.djl.Device;
-import ai.djl.MalformedModelException;
-import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import dev.rerankers.InferenceException;
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.spi.CloseGuard;
 import dev.rerankers.tokenizers.DjlTelemetry;
-import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,25 +19,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A recorded graph opened in ONNX Runtime through DJL's OnnxRuntime engine (the project's one ONNX
- * Runtime entry point), on the CPU, fed int64 {@code [batch, length]} token inputs by name.
+ * A recorded graph opened in ONNX Runtime on the CPU, fed int64 {@code [batch, length]} token
+ * inputs by name. DJL's OnnxRuntime engine is started first and owns the {@code OrtEnvironment}
+ * (the project's one ONNX Runtime entry point: an environment created before it would break the
+ * engine); the session itself is ONNX Runtime's own Java API, so running a graph needs neither
+ * DJL NDArrays nor the PyTorch engine DJL would load for them.
  *
  * <p>Thread-safe: ONNX Runtime sessions run concurrently, so one instance serves every thread;
- * each call's tensors live in their own sub-manager, freed before it returns. {@link #close()}
- * waits for running calls.
+ * each call's tensors are closed before it returns. {@link #close()} waits for running calls.
  */
 public final class GraphSession implements AutoCloseable {
   /** The Maven coordinates of the engine, for messages. */
   public static final String ENGINE_COORDINATES = "ai.djl.onnxruntime:onnxruntime-engine";
 
   private final String label;
-  private final Model model;
+  private final OrtEnvironment env;
+  private final OrtSession session;
   private final List<String> inputs;
   private final CloseGuard guard;
 
-  private GraphSession(String label, Model model, List<String> inputs) {
+  private GraphSession(String label, OrtEnvironment env, OrtSession session, List<String> inputs) {
     this.label = label;
-    this.model = model;
+    this.env = env;
+    this.session = session;
     this.inputs = List.copyOf(inputs);
     this.guard = new CloseGuard(label);
   }
@@ -69,23 +70,25 @@ public final class GraphSession implements AutoCloseable {
       throw new ModelLoadException("runtime=onnx needs DJL's OnnxRuntime engine: add " + ENGINE_COORDINATES
           + " (the version of the other ai.djl artifacts) to the dependencies, or use runtime=torch");
     }
-    Model model = Model.newInstance(label, Device.cpu(), "OnnxRuntime");
-    Map<String, Object> options = new LinkedHashMap<>();
-    options.put("optLevel", "ALL_OPT");
-    options.put("interOpNumThreads", "1");
-    if (intraOpThreads > 0) {
-      options.put("intraOpNumThreads", Integer.toString(intraOpThreads));
-    }
+    OrtEnvironment env;
     try {
-      model.load(dir, "model", options);
-    } catch (IOException | MalformedModelException | RuntimeException e) {
-      model.close();
-      throw new ModelLoadException("ONNX Runtime cannot open the graph " + dir.resolve("model.onnx") + " of " + label
-          + ": " + rootMessage(e), e);
+      Engine.getEngine("OnnxRuntime"); // creates the environment with DJL's settings
+      env = OrtEnvironment.getEnvironment();
+    } catch (RuntimeException e) {
+      throw new ModelLoadException("DJL's OnnxRuntime engine failed to start: " + rootMessage(e), e);
     }
-    List<String> names = new ArrayList<>();
-    model.getBlock().describeInput().forEach(p -> names.add(p.getKey()));
-    return new GraphSession(label, model, names);
+    Path file = dir.resolve("model.onnx");
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      options.setInterOpNumThreads(1);
+      if (intraOpThreads > 0) {
+        options.setIntraOpNumThreads(intraOpThreads);
+      }
+      OrtSession session = env.createSession(file.toString(), options);
+      return new GraphSession(label, env, session, new ArrayList<>(session.getInputNames()));
+    } catch (OrtException | RuntimeException e) {
+      throw new ModelLoadException("ONNX Runtime cannot open the graph " + file + " of " + label + ": " + rootMessage(e), e);
+    }
   }
 
   /** The graph's input names. */
@@ -101,27 +104,32 @@ public final class GraphSession implements AutoCloseable {
    */
   public Map<String, Output> run(Map<String, long[]> feeds, int batch, int length) {
     return guard.call(() -> {
-      try (NDManager scope = model.getNDManager().newSubManager()) {
-        Shape shape = new Shape(batch, length);
-        NDList in = new NDList(inputs.size());
+      Map<String, OnnxTensor> in = new LinkedHashMap<>();
+      try {
+        long[] shape = {batch, length};
         for (String name : inputs) {
           long[] data = feeds.get(name);
           if (data == null) {
             throw new IllegalArgumentException("the graph input " + name + " was not given");
           }
-          NDArray a = scope.create(data, shape);
-          a.setName(name);
-          in.add(a);
+          in.put(name, OnnxTensor.createTensor(env, LongBuffer.wrap(data), shape));
         }
-        NDList out = model.getBlock().forward(new ParameterStore(scope, false), in, false);
-        Map<String, Output> result = new LinkedHashMap<>();
-        for (NDArray a : out) {
-          result.put(a.getName(), new Output(a.toType(DataType.FLOAT32, false).toFloatArray(), a.getShape().getShape()));
+        try (OrtSession.Result result = session.run(in)) {
+          Map<String, Output> out = new LinkedHashMap<>();
+          for (Map.Entry<String, OnnxValue> e : result) {
+            OnnxTensor t = (OnnxTensor) e.getValue();
+            FloatBuffer fb = t.getFloatBuffer();
+            float[] data = new float[fb.remaining()];
+            fb.get(data);
+            out.put(e.getKey(), new Output(data, t.getInfo().getShape()));
+          }
+          return out;
         }
-        return result;
-      } catch (RuntimeException e) {
+      } catch (OrtException | RuntimeException e) {
         throw new InferenceException("ONNX Runtime failed on " + label + " for a batch of " + batch + " x " + length
             + " tokens: " + rootMessage(e), e);
+      } finally {
+        in.values().forEach(OnnxTensor::close);
       }
     });
   }
@@ -129,7 +137,7 @@ public final class GraphSession implements AutoCloseable {
   /** Closes the session. Idempotent; waits for running calls. */
   @Override
   public void close() {
-    guard.close(model);
+    guard.close(session);
   }
 
   @Override
