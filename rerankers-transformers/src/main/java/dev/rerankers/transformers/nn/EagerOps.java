@@ -98,6 +98,8 @@ public final class EagerOps implements Ops<NDArray> {
     return AttentionMask.padding(attentionMask, type);
   }
 
+  // The one place the encoders' eager attention runs: without a relative-position bias it is
+  // Attention.attend (where a fused kernel belongs); with one, scores + bias, softmax, · v.
   @Override
   public NDArray attention(NDArray q, NDArray k, NDArray v, NDArray bias, NDArray mask, int heads, float scale) {
     NDArray qh = Attention.splitHeads(q, heads);

@@ -21,11 +21,9 @@ import dev.rerankers.transformers.models.SequenceClassifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * The issue-20 spike (not a test): the benchmark's MiniLM-L6-H384 cross-encoder recorded as an
@@ -45,23 +43,13 @@ public final class GraphSpike {
     System.setProperty("ai.djl.pytorch.num_threads", "2");
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     Path dir = Files.createDirectories(Path.of("target/bench/minilm-l6-cross-encoder"));
-    CrossEncoderBenchmark.buildModel(dir);
-    String query = "Vitamin B12 deficiency increases blood levels of homocysteine.";
-    List<String> corpus = CrossEncoderBenchmark.corpus();
+    GraphBenchModel.build(dir);
+    String query = GraphBenchModel.QUERY;
     List<List<Encoding>> sets = new ArrayList<>();
     HfTokenizer tok = HfTokenizer.builder(ModelSource.local(dir)).maxLength(512).build();
-    Random rnd = new Random(7);
-    List<Integer> targets = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
-      targets.add(20 + (int) Math.round(280.0 * i / 99));
-    }
-    Collections.shuffle(targets, rnd);
-    List<String> varied = new ArrayList<>();
-    List<String> uniform = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
-      varied.add(CrossEncoderBenchmark.cut(tok, corpus.get(i % corpus.size()), targets.get(i)));
-      uniform.add(CrossEncoderBenchmark.cut(tok, corpus.get((i + 37) % corpus.size()), 160));
-    }
+    List<List<String>> docs = GraphBenchModel.documents(tok, 100, 20, 300, 160);
+    List<String> varied = docs.get(0);
+    List<String> uniform = docs.get(1);
     sets.add(tok.encodePairs(query, varied));
     sets.add(tok.encodePairs(query, uniform));
 
