@@ -10,6 +10,7 @@ import dev.rerankers.spi.Option;
 import dev.rerankers.spi.OptionValues;
 import dev.rerankers.spi.RerankerProvider;
 import dev.rerankers.spi.Scorer;
+import dev.rerankers.transformers.TransformersProvider;
 import dev.rerankers.transformers.checkpoint.Placement;
 import java.util.List;
 import java.util.Optional;
@@ -77,9 +78,12 @@ public final class ColbertProvider implements RerankerProvider {
 
   @Override
   public List<Option<?>> options(String modelType) {
-    return PYLATE.equals(modelType)
+    List<Option<?>> own = PYLATE.equals(modelType)
         ? List.of(BATCH_SIZE, PYLATE_MAX_LENGTH, CACHE_MB, QUERY_LENGTH)
         : List.of(BATCH_SIZE, COLBERT_MAX_LENGTH, CACHE_MB, PROJECTION, QUERY_TOKEN, DOCUMENT_TOKEN);
+    List<Option<?>> all = new java.util.ArrayList<>(own);
+    all.addAll(TransformersProvider.GRAPH_OPTIONS);
+    return List.copyOf(all);
   }
 
   @Override
@@ -91,12 +95,12 @@ public final class ColbertProvider implements RerankerProvider {
 
   static ColbertSettings colbertSettings(OptionValues o) {
     return new ColbertSettings(o.get(BATCH_SIZE), cacheBytes(o), placement(o), optionalInt(o, COLBERT_MAX_LENGTH),
-        o.optional(PROJECTION), o.get(QUERY_TOKEN), o.get(DOCUMENT_TOKEN));
+        o.optional(PROJECTION), o.get(QUERY_TOKEN), o.get(DOCUMENT_TOKEN), TransformersProvider.graphRuntime(o));
   }
 
   static PylateSettings pylateSettings(OptionValues o) {
     return new PylateSettings(o.get(BATCH_SIZE), cacheBytes(o), placement(o), optionalInt(o, PYLATE_MAX_LENGTH),
-        optionalInt(o, QUERY_LENGTH));
+        optionalInt(o, QUERY_LENGTH), TransformersProvider.graphRuntime(o));
   }
 
   private static long cacheBytes(OptionValues o) {

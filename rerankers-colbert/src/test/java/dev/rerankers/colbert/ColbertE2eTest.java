@@ -15,9 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import java.util.stream.Stream;
 
 /**
  * End-to-end parity with Python rerankers' ColBERTRanker: the scores it returned for the
@@ -50,14 +52,18 @@ class ColbertE2eTest {
     return max;
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"colbert", "colbert-small"})
-  void should_match_python_rerankers_scores(String name) {
+  static Stream<Arguments> modelsAndRuntimes() {
+    return Stream.of("colbert", "colbert-small").flatMap(m -> Stream.of(Arguments.of(m, "torch"), Arguments.of(m, "onnx")));
+  }
+
+  @ParameterizedTest(name = "{0} runtime={1}")
+  @MethodSource("modelsAndRuntimes")
+  void should_match_python_rerankers_scores(String name, String runtime) {
     Map<String, Object> expected = TestFiles.json(folder(name).resolve("expected.json"));
     List<Map<String, Object>> cases = maps(expected.get("cases"));
     int dim = ((Number) map(expected.get("colbert")).get("linear_dim")).intValue();
-    try (Reranker ranker = Reranker.load("colbert:" + folder(name))) {
-      assertThat(ranker.info().details()).containsEntry("dim", String.valueOf(dim));
+    try (Reranker ranker = Reranker.load("colbert:" + folder(name) + "?runtime=" + runtime)) {
+      assertThat(ranker.info().details()).containsEntry("dim", String.valueOf(dim)).containsEntry("runtime", runtime);
       double diff = checkCases(ranker, cases);
       // each document ranked alone: another truncation length for some, with the cache warm
       double alone = 0;
@@ -68,19 +74,20 @@ class ColbertE2eTest {
           alone = Math.max(alone, Math.abs(ranker.score((String) c.get("query"), docs.get(i)) - expectedAlone[i]));
         }
       }
-      System.out.printf("e2e %-13s dim %d: max|Δscore| = %.3g over %d queries; each document alone %.3g "
-          + "(tolerance %.0e)%n", name, dim, diff, cases.size(), alone, TOLERANCE);
+      System.out.printf("e2e %-13s %-5s dim %d: max|Δscore| = %.3g over %d queries; each document alone %.3g "
+          + "(tolerance %.0e)%n", name, runtime, dim, diff, cases.size(), alone, TOLERANCE);
       assertThat(diff).isLessThanOrEqualTo(TOLERANCE);
       assertThat(alone).isLessThanOrEqualTo(TOLERANCE);
     }
   }
 
-  @Test
-  void should_rank_one_document_like_python_and_no_documents() {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"torch", "onnx"})
+  void should_rank_one_document_like_python_and_no_documents(String runtime) {
     Map<String, Object> expected = TestFiles.json(folder("colbert").resolve("expected.json"));
     Map<String, Object> one = map(map(expected.get("single_doc")).get("rank_one_doc"));
     Map<String, Object> first = maps(expected.get("cases")).get(0);
-    try (Reranker ranker = Reranker.load("colbert:" + folder("colbert") + "?cacheMb=0")) {
+    try (Reranker ranker = Reranker.load("colbert:" + folder("colbert") + "?cacheMb=0&runtime=" + runtime)) {
       RankedResults r = ranker.rank((String) first.get("query"), List.of(strings(first.get("docs")).get(0)));
       assertThat(r.size()).isEqualTo(1);
       assertThat(r.get(0).rank()).isEqualTo(1);

@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import java.util.stream.Stream;
 
 /**
  * End-to-end parity with PyLate's own code (models.ColBERT.encode + rank.rerank, run from its
@@ -25,15 +27,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PylateE2eTest {
   static final double TOLERANCE = 1e-4;
 
-  @ParameterizedTest
-  @ValueSource(strings = {"pylate-modernbert", "pylate-stanford"})
-  void should_match_pylate_scores(String name) {
+  static Stream<Arguments> modelsAndRuntimes() {
+    return Stream.of("pylate-modernbert", "pylate-stanford")
+        .flatMap(m -> Stream.of(Arguments.of(m, "torch"), Arguments.of(m, "onnx")));
+  }
+
+  @ParameterizedTest(name = "{0} runtime={1}")
+  @MethodSource("modelsAndRuntimes")
+  void should_match_pylate_scores(String name, String runtime) {
     Path folder = TestFiles.resource("e2e/" + name);
     Map<String, Object> expected = TestFiles.json(folder.resolve("expected.json"));
     List<Map<String, Object>> cases = maps(expected.get("cases"));
     double max = 0;
     double maxRaw = 0;
-    try (Reranker ranker = Reranker.load("pylate:" + folder)) {
+    try (Reranker ranker = Reranker.load("pylate:" + folder + "?runtime=" + runtime)) {
+      assertThat(ranker.info().details()).containsEntry("runtime", runtime);
       for (Map<String, Object> c : cases) {
         List<String> docs = strings(c.get("docs"));
         List<String> ids = strings(c.get("doc_ids"));
@@ -52,8 +60,8 @@ class PylateE2eTest {
         assertThat(r.stream().map(Result::id).toList()).as("ranking of query %s", c.get("query_id"))
             .isEqualTo(c.get("ranking"));
       }
-      System.out.printf("e2e %-17s max|Δscore| = %.3g over %d queries (PyLate raw rerank scores %.3g; tolerance "
-          + "%.0e)%n", name, max, cases.size(), maxRaw, TOLERANCE);
+      System.out.printf("e2e %-17s %-5s max|Δscore| = %.3g over %d queries (PyLate raw rerank scores %.3g; tolerance "
+          + "%.0e)%n", name, runtime, max, cases.size(), maxRaw, TOLERANCE);
     }
     assertThat(max).isLessThanOrEqualTo(TOLERANCE);
   }

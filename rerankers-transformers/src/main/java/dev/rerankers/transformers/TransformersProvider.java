@@ -11,11 +11,13 @@ import dev.rerankers.transformers.checkpoint.CpuPasses;
 import dev.rerankers.transformers.internal.CheckpointFormat;
 import dev.rerankers.transformers.internal.CrossEncoderLoader;
 import dev.rerankers.transformers.internal.CrossEncoderSettings;
+import dev.rerankers.transformers.graph.GraphRuntime;
 import dev.rerankers.transformers.internal.InputTemplate;
 import dev.rerankers.transformers.internal.PredictionTokens;
 import dev.rerankers.transformers.internal.T5Loader;
 import dev.rerankers.transformers.internal.T5Settings;
 import dev.rerankers.transformers.internal.UprSettings;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -60,6 +62,39 @@ public final class TransformersProvider implements RerankerProvider {
               "on CPU, split a batch into forward passes whose largest layer intermediate stays under this many MiB; 0 never splits")
           .atLeast(0)
           .defaultValue((int) (CpuPasses.DEFAULT_BUDGET_BYTES >> 20));
+
+  /**
+   * Option (cross-encoder, ColBERT, PyLate): the runtime of a safetensors checkpoint: {@code
+   * torch} (the Java architectures computed eagerly on libtorch), {@code onnx} (the same code
+   * recorded once as an ONNX graph with ONNX Runtime's fused kernels, cached beside the checkpoint),
+   * or {@code auto}: onnx on the CPU when DJL's OnnxRuntime engine is on the class path.
+   */
+  public static final Option<String> RUNTIME =
+      Option.choice("runtime", "torch (eager libtorch), onnx (the model recorded as an ONNX graph, run by ONNX Runtime on the"
+              + " CPU), or auto: onnx on the CPU when ai.djl.onnxruntime:onnxruntime-engine is present, else torch",
+              "auto", "torch", "onnx")
+          .defaultValue("auto");
+
+  /** Option (cross-encoder, ColBERT, PyLate): int8 linear layers in the graph. */
+  public static final Option<String> QUANTIZE =
+      Option.choice("quantize", "int8: the graph's linear layers in int8 (weights quantised per channel at load,"
+              + " activations per call); needs the onnx runtime", "none", "int8")
+          .defaultValue("none");
+
+  /** Option (cross-encoder, ColBERT, PyLate): where recorded graphs are kept. */
+  public static final Option<String> GRAPH_CACHE =
+      Option.text("graphCache", "folder for recorded ONNX graphs")
+          .defaultDescribed("beside the checkpoint in the Hugging Face cache; for a local folder, RERANKERS_CACHE/graphs"
+              + " (else ~/.cache/rerankers/graphs)");
+
+  /** Option (cross-encoder, ColBERT, PyLate): ONNX Runtime's threads per operator. */
+  public static final Option<Integer> INTRA_OP_THREADS =
+      Option.integer("intraOpThreads", "runtime=onnx: ONNX Runtime threads inside one operator; 0 = one per core")
+          .atLeast(0)
+          .defaultValue(0);
+
+  /** The graph options, as every encoder backend on this module declares them. */
+  public static final List<Option<?>> GRAPH_OPTIONS = List.of(RUNTIME, QUANTIZE, GRAPH_CACHE, INTRA_OP_THREADS);
 
   /** Option (cross-encoder): monoBERT two-logit scoring. */
   public static final Option<Boolean> MONOBERT =
@@ -121,7 +156,11 @@ public final class TransformersProvider implements RerankerProvider {
       SIGMOID,
       MONOBERT,
       FORMAT,
-      CPU_CHUNK_MB);
+      CPU_CHUNK_MB,
+      RUNTIME,
+      QUANTIZE,
+      GRAPH_CACHE,
+      INTRA_OP_THREADS);
 
   private static final List<Option<?>> T5 = List.of(
       DEVICE,
@@ -184,7 +223,14 @@ public final class TransformersProvider implements RerankerProvider {
         CheckpointFormat.named(o.get(FORMAT)),
         (long) o.get(CPU_CHUNK_MB) << 20,
         o.get(CommonOptions.DEVICE),
-        o.get(CommonOptions.DTYPE));
+        o.get(CommonOptions.DTYPE),
+        graphRuntime(o));
+  }
+
+  /** The graph options of a load (for every type that declares {@link #GRAPH_OPTIONS}). */
+  public static GraphRuntime graphRuntime(OptionValues o) {
+    return new GraphRuntime(o.get(RUNTIME), o.get(QUANTIZE),
+        o.optional(GRAPH_CACHE).filter(s -> !s.isBlank()).map(Path::of), o.get(INTRA_OP_THREADS));
   }
 
   static T5Settings t5(OptionValues o) {

@@ -14,14 +14,17 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * End-to-end parity with the Python rerankers library: the scores its TransformerRanker returned
  * for the golden-e2e checkpoints (copied, folder names kept, to src/test/resources/e2e), through
- * {@code Reranker.load("cross-encoder:" + folder)}. Tolerance 1e-4 absolute; rankings must match.
+ * {@code Reranker.load("cross-encoder:" + folder)} on both runtimes ({@code runtime=torch}, eager,
+ * and {@code runtime=onnx}, the recorded graph). Tolerance 1e-4 absolute; rankings must match.
  */
 class CrossEncoderE2eTest {
   static final double TOLERANCE = 1e-4;
@@ -65,39 +68,47 @@ class CrossEncoderE2eTest {
     return max;
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"bert", "monobert", "electra", "xlm-roberta", "deberta-v2", "modernbert"})
-  void should_match_python_rerankers_scores(String name) {
+  static final List<String> MODELS = List.of("bert", "monobert", "electra", "xlm-roberta", "deberta-v2", "modernbert");
+
+  static Stream<Arguments> modelsAndRuntimes() {
+    return MODELS.stream().flatMap(m -> Stream.of(Arguments.of(m, "torch"), Arguments.of(m, "onnx")));
+  }
+
+  @ParameterizedTest(name = "{0} runtime={1}")
+  @MethodSource("modelsAndRuntimes")
+  void should_match_python_rerankers_scores(String name, String runtime) {
     Map<String, Object> expected = TestFiles.json(folder(name).resolve("expected.json"));
     List<Map<String, Object>> cases = list(expected.get("cases"));
-    try (Reranker ranker = Reranker.load("cross-encoder:" + folder(name))) {
+    try (Reranker ranker = Reranker.load("cross-encoder:" + folder(name) + "?runtime=" + runtime)) {
       double diff = checkCases(ranker, cases, cases);
-      System.out.printf("e2e %-12s max|Δscore| = %.3g over %d queries (tolerance %.0e)%n", name, diff, cases.size(), TOLERANCE);
+      System.out.printf("e2e %-12s %-5s max|Δscore| = %.3g over %d queries (tolerance %.0e)%n", name, runtime, diff,
+          cases.size(), TOLERANCE);
       assertThat(diff).isLessThanOrEqualTo(TOLERANCE);
-      assertThat(ranker.info().details()).containsEntry("format", "safetensors");
+      assertThat(ranker.info().details()).containsEntry("format", "safetensors").containsEntry("runtime", runtime);
     }
     for (Map<String, Object> variant : list(expected.getOrDefault("variants", List.of()))) {
       @SuppressWarnings("unchecked")
       Map<String, Object> kwargs = (Map<String, Object>) variant.get("rerankers_kwargs");
       int batch = ((Number) kwargs.get("batch_size")).intValue();
-      try (Reranker ranker = Reranker.load("cross-encoder:" + folder(name) + "?batchSize=" + batch)) {
+      try (Reranker ranker = Reranker.load("cross-encoder:" + folder(name) + "?batchSize=" + batch + "&runtime=" + runtime)) {
         List<Map<String, Object>> pyCases = list(variant.get("cases"));
         double diff = checkCases(ranker, pyCases, cases);
         long crashed = pyCases.stream().filter(c -> c.containsKey("error")).count();
-        System.out.printf("e2e %-12s batchSize=%d max|Δscore| = %.3g (%d queries where Python crashed checked against its main run)%n",
-            name, batch, diff, crashed);
+        System.out.printf("e2e %-12s %-5s batchSize=%d max|Δscore| = %.3g (%d queries where Python crashed checked against its main run)%n",
+            name, runtime, batch, diff, crashed);
         assertThat(diff).isLessThanOrEqualTo(TOLERANCE);
       }
     }
   }
 
-  @Test
-  void should_rank_one_document_and_no_documents() {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"torch", "onnx"})
+  void should_rank_one_document_and_no_documents(String runtime) {
     Map<String, Object> expected = TestFiles.json(folder("bert").resolve("expected.json"));
     @SuppressWarnings("unchecked")
     Map<String, Object> one = (Map<String, Object>) ((Map<String, Object>) expected.get("single_doc")).get("rank_one_doc");
     Map<String, Object> first = list(expected.get("cases")).get(0);
-    try (Reranker ranker = Reranker.load("cross-encoder:" + folder("bert"))) {
+    try (Reranker ranker = Reranker.load("cross-encoder:" + folder("bert") + "?runtime=" + runtime)) {
       RankedResults r = ranker.rank((String) first.get("query"), List.of(strings(first.get("docs")).get(0)));
       assertThat(r.size()).isEqualTo(1);
       assertThat(r.get(0).rank()).isEqualTo(1); // Python leaves rank None for a single document
@@ -106,16 +117,18 @@ class CrossEncoderE2eTest {
     }
     // monoBERT: Python crashes on one document; the Java ranker scores it as in a larger batch
     Map<String, Object> mono = list(TestFiles.json(folder("monobert").resolve("expected.json")).get("cases")).get(0);
-    try (Reranker ranker = Reranker.load("cross-encoder:" + folder("monobert"))) {
+    try (Reranker ranker = Reranker.load("cross-encoder:" + folder("monobert") + "?runtime=" + runtime)) {
       double s = ranker.score((String) mono.get("query"), strings(mono.get("docs")).get(0));
       assertThat(s).isCloseTo(TestFiles.floats(mono.get("scores_in_input_order"))[0], org.assertj.core.data.Offset.offset(TOLERANCE));
     }
   }
 
-  @Test
-  void should_give_the_same_scores_from_8_threads_as_sequentially() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"torch", "onnx"})
+  void should_give_the_same_scores_from_8_threads_as_sequentially(String runtime) throws Exception {
     List<Map<String, Object>> cases = list(TestFiles.json(folder("xlm-roberta").resolve("expected.json")).get("cases"));
-    try (Reranker ranker = Reranker.load("cross-encoder:" + folder("xlm-roberta") + "?batchSize=4&maxLength=48")) {
+    try (Reranker ranker = Reranker.load("cross-encoder:" + folder("xlm-roberta") + "?batchSize=4&maxLength=48&runtime="
+        + runtime)) {
       Map<Integer, double[]> sequential = new HashMap<>();
       for (int c = 0; c < cases.size(); c++) {
         sequential.put(c, scores(ranker, cases.get(c)));

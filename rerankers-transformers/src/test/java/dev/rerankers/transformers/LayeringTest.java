@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module's layering, checked on its compiled main classes. From the bottom up: {@code
- * checkpoint} (safetensors, weights, placement, CPU passes) ← {@code nn} (blocks) ← {@code models}
- * (architectures) ← {@code internal} (loaders, scorers) ← the provider. A layer uses only layers
+ * checkpoint} (safetensors, weights, placement, CPU passes) ← {@code nn} (blocks and the {@code Ops}
+ * they are written against) ← {@code models} (architectures) ← {@code internal} (loaders, scorers)
+ * ← the provider; beside models, {@code graph} (the ONNX recorder, graph cache and session) uses
+ * only nn and checkpoint and serves internal and the provider. A layer uses only layers
  * below it, and no class uses another rerankers module's {@code internal} package (DJL's own
  * {@code ai.djl.ndarray.internal} is DJL's business). A fixture in test sources ({@code
  * checkpoint.ViolatesLayering}, outside the checked set) shows that each rule catches a violation.
@@ -41,13 +43,15 @@ class LayeringTest {
       .layer("provider").definedBy(ROOT)
       .layer("internal").definedBy(ROOT + ".internal..")
       .layer("models").definedBy(ROOT + ".models..")
+      .layer("graph").definedBy(ROOT + ".graph..")
       .layer("nn").definedBy(ROOT + ".nn..")
       .layer("checkpoint").definedBy(ROOT + ".checkpoint..")
       .whereLayer("provider").mayNotBeAccessedByAnyLayer()
       .whereLayer("internal").mayOnlyBeAccessedByLayers("provider")
       .whereLayer("models").mayOnlyBeAccessedByLayers("provider", "internal")
-      .whereLayer("nn").mayOnlyBeAccessedByLayers("internal", "models")
-      .whereLayer("checkpoint").mayOnlyBeAccessedByLayers("provider", "internal", "models", "nn");
+      .whereLayer("graph").mayOnlyBeAccessedByLayers("provider", "internal")
+      .whereLayer("nn").mayOnlyBeAccessedByLayers("internal", "models", "graph")
+      .whereLayer("checkpoint").mayOnlyBeAccessedByLayers("provider", "internal", "models", "nn", "graph");
 
   @Test
   void the_main_classes_are_in_the_module() {

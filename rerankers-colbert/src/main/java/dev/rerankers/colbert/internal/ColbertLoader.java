@@ -77,8 +77,8 @@ public final class ColbertLoader {
           + source.id() + " has no mask_token; ColBERT pads queries with it"));
       ColbertRecipe recipe = new ColbertRecipe(tokenizer, layout, queryMarker, documentMarker, mask, docMax,
           encoder.maxLength());
-      LateInteractionModel model = new LateInteractionModel(spec.model(), encoder, List.of(projection), List.of(w),
-          tokenizer.padId());
+      LateInteractionModel model = LateInteractionModel.onRuntime(spec.model(), encoder, List.of(projection), List.of(w),
+          tokenizer.padId(), o.graph(), source, List.of(source.file("config.json")), "colbert", key);
       Map<String, String> details = new LinkedHashMap<>();
       details.put("architecture", String.join(",", config.architectures()) + " (" + config.modelType() + ")");
       details.put("projection", key);

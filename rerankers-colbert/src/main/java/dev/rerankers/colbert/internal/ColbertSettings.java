@@ -1,6 +1,7 @@
 package dev.rerankers.colbert.internal;
 
 import dev.rerankers.transformers.checkpoint.Placement;
+import dev.rerankers.transformers.graph.GraphRuntime;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -16,9 +17,10 @@ import java.util.OptionalInt;
  * @param projection the projection weight's key (empty: the one usual key present)
  * @param queryToken the query marker token
  * @param documentToken the document marker token
+ * @param graph eager libtorch or the recorded ONNX graph ({@code runtime}, {@code quantize}, ...)
  */
 public record ColbertSettings(int batchSize, long cacheBytes, Placement placement, OptionalInt documentLength,
-    Optional<String> projection, String queryToken, String documentToken) {
+    Optional<String> projection, String queryToken, String documentToken, GraphRuntime graph) {
 
   public ColbertSettings {
     Objects.requireNonNull(placement, "placement");

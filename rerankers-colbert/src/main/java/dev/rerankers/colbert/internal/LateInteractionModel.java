@@ -1,17 +1,26 @@
 package dev.rerankers.colbert.internal;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.rerankers.Catalog;
 import dev.rerankers.InferenceException;
+import dev.rerankers.hub.ModelSource;
 import dev.rerankers.transformers.checkpoint.CpuPasses;
+import dev.rerankers.transformers.checkpoint.Placement;
 import dev.rerankers.transformers.checkpoint.Weights;
+import dev.rerankers.transformers.graph.GraphCache;
+import dev.rerankers.transformers.graph.GraphOps;
+import dev.rerankers.transformers.graph.GraphRuntime;
+import dev.rerankers.transformers.graph.GraphSession;
 import dev.rerankers.transformers.models.Encoder;
-import dev.rerankers.transformers.models.EncoderInput;
+import dev.rerankers.transformers.models.Inputs;
+import dev.rerankers.transformers.nn.EagerOps;
 import dev.rerankers.transformers.nn.Linear;
+import dev.rerankers.transformers.nn.Ops;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A transformer encoder followed by bias-free (or biased) linear projections, token vectors
@@ -26,6 +35,12 @@ public final class LateInteractionModel implements AutoCloseable {
   private final List<Weights> weights;
   private final long padId;
   private final int dim;
+  private final Placement placement;
+  /** The graph runtime's session, or null when this model runs eagerly. */
+  private final GraphSession session;
+  /** Hosts the batches' NDArrays (MaxSim): the weights' manager, or an own one when the weights were freed for a graph. */
+  private final NDManager manager;
+  private final String graphDtype;
 
   /**
    * Takes ownership of the weights; the first one's manager hosts the batches.
@@ -34,6 +49,11 @@ public final class LateInteractionModel implements AutoCloseable {
    */
   public LateInteractionModel(String name, Encoder encoder, List<Linear> projections, List<Weights> weights,
       long padId) {
+    this(name, encoder, projections, weights, padId, null, "fp32");
+  }
+
+  private LateInteractionModel(String name, Encoder encoder, List<Linear> projections, List<Weights> weights,
+      long padId, GraphSession session, String graphDtype) {
     if (projections.isEmpty()) {
       throw new IllegalArgumentException("a late-interaction model needs a projection");
     }
@@ -51,6 +71,84 @@ public final class LateInteractionModel implements AutoCloseable {
     this.weights = List.copyOf(weights);
     this.padId = padId;
     this.dim = (int) projections.get(projections.size() - 1).outFeatures();
+    this.placement = weights.get(0).placement();
+    this.session = session;
+    this.graphDtype = graphDtype;
+    this.manager = session == null ? weights.get(0).manager() : placement.engine().newBaseManager(placement.device());
+  }
+
+  /**
+   * The model on the runtime {@code graph} picks: eager as built, or (runtime=onnx, or auto on the
+   * CPU) its encoder, projections and normalisation recorded as one ONNX graph, kept in the graph
+   * cache under the hash of {@code files} and {@code keyParts}; the weights are then freed and
+   * every batch runs in ONNX Runtime. Takes ownership of the weights.
+   */
+  public static LateInteractionModel onRuntime(String name, Encoder encoder, List<Linear> projections,
+      List<Weights> weights, long padId, GraphRuntime graph, ModelSource source, List<Path> files, String... keyParts) {
+    LateInteractionModel eager = new LateInteractionModel(name, encoder, projections, weights, padId);
+    Placement p = weights.get(0).placement();
+    if (!graph.useGraph(p.isCpu() ? "cpu" : p.deviceName(), p.dtypeName()) || !encoder.recordable()) {
+      return eager;
+    }
+    List<Path> keyed = new ArrayList<>(files);
+    for (Weights w : weights) {
+      keyed.addAll(w.sourceFiles());
+    }
+    List<String> parts = new ArrayList<>(List.of("late-interaction", graph.precision().name()));
+    parts.addAll(List.of(keyParts));
+    String key = GraphCache.key(keyed, parts.toArray(String[]::new));
+    GraphCache.Entry entry = GraphCache.obtain(GraphCache.root(source, graph.graphCache()), key, folder -> {
+      GraphOps rec = new GraphOps(graph.precision());
+      Inputs<GraphOps.Value> in = new Inputs<>(rec.input("input_ids"), rec.input("attention_mask"), null);
+      rec.output("vectors", eager.vectors(rec, in), "batch", "sequence", (long) eager.dim);
+      rec.write(folder.resolve("model.onnx"), Catalog.version(), Map.of("kind", "late-interaction", "source", name),
+          GraphCache.EXTERNAL_DATA_ABOVE);
+      return Map.of("dim", Integer.toString(eager.dim));
+    });
+    GraphSession session = GraphSession.open(entry.folder(), graph.intraOpThreads(), name);
+    LateInteractionModel onGraph;
+    try {
+      onGraph = new LateInteractionModel(name, encoder, projections, weights, padId, session,
+          graph.precision() == GraphOps.Precision.INT8 ? "int8" : "fp32");
+    } catch (RuntimeException e) {
+      session.close();
+      throw e;
+    }
+    // the graph holds its own copy of the weights: free libtorch's
+    for (Weights w : weights) {
+      w.close();
+    }
+    return onGraph;
+  }
+
+  /** Token vectors, L2-normalised: the encoder's last hidden state through the projections, computed or recorded. */
+  <T> T vectors(Ops<T> ops, Inputs<T> in) {
+    T h = encoder.forward(ops, in);
+    for (Linear p : projections) {
+      h = p.forward(ops, h);
+    }
+    // torch.nn.functional.normalize: x / max(||x||, 1e-12) (Python ColBERT divides by the norm itself)
+    return ops.l2Normalize(h);
+  }
+
+  /** Whether batches run as an ONNX graph. */
+  public boolean onGraph() {
+    return session != null;
+  }
+
+  /** The graph's weight precision ({@code fp32} or {@code int8}); meaningful when {@link #onGraph()}. */
+  public String graphDtype() {
+    return graphDtype;
+  }
+
+  /** Device and dtype of the weights as loaded. */
+  public Placement placement() {
+    return placement;
+  }
+
+  /** The manager batches open sub-managers of (for MaxSim). */
+  public NDManager manager() {
+    return manager;
   }
 
   /** The token vector size. */
@@ -68,10 +166,6 @@ public final class LateInteractionModel implements AutoCloseable {
     return encoder.maxLength();
   }
 
-  /** The primary weights (device and dtype). */
-  public Weights weights() {
-    return weights.get(0);
-  }
 
   /**
    * Encodes one batch: for each row, its kept token vectors, L2-normalised, row-major {@code
@@ -81,7 +175,7 @@ public final class LateInteractionModel implements AutoCloseable {
    * @throws InferenceException when an id is outside the vocabulary or a row exceeds the positions
    */
   public List<float[]> encode(List<TokenRow> rows) {
-    return encode(rows, CpuPasses.budgetBytes(weights.get(0).placement()));
+    return encode(rows, session != null ? 0 : CpuPasses.budgetBytes(placement));
   }
 
   /**
@@ -123,17 +217,13 @@ public final class LateInteractionModel implements AutoCloseable {
       System.arraycopy(r.attention(), 0, mask, i * len, r.length());
     }
     float[] flat;
-    try (NDManager batch = weights.get(0).manager().newSubManager()) {
-      Shape shape = new Shape(b, len);
-      EncoderInput in = new EncoderInput(batch.create(ids, shape), batch.create(mask, shape), null);
-      NDArray h = encoder.forward(in);
-      for (Linear p : projections) {
-        h = p.forward(h);
+    if (session != null) {
+      flat = session.run(Map.of("input_ids", ids, "attention_mask", mask), b, len).get("vectors").data();
+    } else {
+      try (NDManager batch = manager.newSubManager()) {
+        Shape shape = new Shape(b, len);
+        flat = vectors(EagerOps.OPS, new Inputs<>(batch.create(ids, shape), batch.create(mask, shape), null)).toFloatArray();
       }
-      h = h.toType(DataType.FLOAT32, false);
-      // torch.nn.functional.normalize: x / max(||x||, 1e-12) (Python ColBERT divides by the norm itself)
-      NDArray norm = h.norm(new int[] {-1}, true).maximum(1e-12f);
-      flat = h.div(norm).toFloatArray();
     }
     List<float[]> out = new ArrayList<>(b);
     for (int i = 0; i < b; i++) {
@@ -171,6 +261,11 @@ public final class LateInteractionModel implements AutoCloseable {
 
   @Override
   public void close() {
+    if (session != null) {
+      session.close();
+      manager.close();
+      return;
+    }
     RuntimeException first = null;
     for (Weights w : weights) {
       try {
@@ -186,7 +281,7 @@ public final class LateInteractionModel implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "LateInteractionModel[" + name + ", dim=" + dim + ", " + weights.get(0).placement().deviceName() + "/"
-        + weights.get(0).placement().dtypeName() + "]";
+    return "LateInteractionModel[" + name + ", dim=" + dim + ", " + placement.deviceName() + "/"
+        + placement.dtypeName() + (session != null ? ", onnx" : "") + "]";
   }
 }

@@ -128,12 +128,13 @@ public final class LateInteractionScorer extends BatchedScorer<LateInteractionSc
       DocumentCache cache, int batchSize, Map<String, String> extraDetails) {
     Map<String, String> details = new LinkedHashMap<>(extraDetails);
     details.put("dim", String.valueOf(encoder.dim()));
+    details.put("runtime", encoder.onGraph() ? "onnx" : "torch");
     details.putAll(recipe.details());
     details.put("batchSize", String.valueOf(batchSize));
     long mib = cache.stats().capacityBytes() >> 20;
     details.put("cache", mib == 0 ? "off" : mib + " MiB");
-    return new RerankerInfo(recipe.type(), model, "colbert", encoder.weights().placement().deviceName(),
-        encoder.weights().placement().dtypeName(), details);
+    return new RerankerInfo(recipe.type(), model, "colbert", encoder.onGraph() ? "cpu" : encoder.placement().deviceName(),
+        encoder.onGraph() ? encoder.graphDtype() : encoder.placement().dtypeName(), details);
   }
 
   private static AutoCloseable[] resources(DocumentCache cache, LateInteractionModel encoder, AutoCloseable[] owned) {
@@ -291,7 +292,7 @@ public final class LateInteractionScorer extends BatchedScorer<LateInteractionSc
       encoded.addAndGet(todo.size());
     }
     double[] scores = new double[batch.size()];
-    try (var m = encoder.weights().manager().newSubManager()) {
+    try (var m = encoder.manager().newSubManager()) {
       for (QueryVectors q : order) {
         List<Integer> positions = byQuery.get(q);
         List<float[]> documents = new ArrayList<>(positions.size());

@@ -175,7 +175,8 @@ public final class PylateLoader {
             + source.id() + " exceed the encoder's " + encoder.maxLength() + " positions");
       }
       PylateRecipe recipe = new PylateRecipe(queryTokenizer, documentTokenizer, config);
-      LateInteractionModel model = new LateInteractionModel(spec.model(), encoder, projections, weights, padId);
+      LateInteractionModel model = LateInteractionModel.onRuntime(spec.model(), encoder, projections, weights, padId,
+          o.graph(), source, List.of(encoderSource.file("config.json")), "pylate", layout);
       Map<String, String> details = new LinkedHashMap<>();
       details.put("layout", layout);
       return new LateInteractionScorer(spec.model(), recipe, model, new DocumentCache(o.cacheBytes()),

@@ -1,6 +1,7 @@
 package dev.rerankers.colbert.internal;
 
 import dev.rerankers.transformers.checkpoint.Placement;
+import dev.rerankers.transformers.graph.GraphRuntime;
 import java.util.Objects;
 import java.util.OptionalInt;
 
@@ -13,9 +14,10 @@ import java.util.OptionalInt;
  * @param placement device and dtype
  * @param documentLength overrides the model's {@code document_length}
  * @param queryLength overrides the model's {@code query_length}
+ * @param graph eager libtorch or the recorded ONNX graph ({@code runtime}, {@code quantize}, ...)
  */
 public record PylateSettings(int batchSize, long cacheBytes, Placement placement, OptionalInt documentLength,
-    OptionalInt queryLength) {
+    OptionalInt queryLength, GraphRuntime graph) {
 
   public PylateSettings {
     Objects.requireNonNull(placement, "placement");

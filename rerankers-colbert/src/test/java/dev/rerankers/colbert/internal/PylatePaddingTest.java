@@ -40,7 +40,7 @@ class PylatePaddingTest {
         List<float[]> docs = model.encode(rows);
         int[] counts = docs.stream().mapToInt(v -> v.length / model.dim()).toArray();
         float[][] maxima;
-        try (NDManager m = model.weights().manager().newSubManager()) {
+        try (NDManager m = model.manager().newSubManager()) {
           maxima = MaxSim.tokenMaxima(m, qv, model.dim(), docs);
         }
         double[] expected = doubles(c.get("scores_in_input_order"));

@@ -94,6 +94,25 @@ public final class Weights implements AutoCloseable {
     return open(List.of(single.get()), placement);
   }
 
+  /**
+   * The safetensors files {@link #open(ModelSource, Placement)} would read, without reading them:
+   * the index's shards in order, else {@code model.safetensors}.
+   *
+   * @throws ModelLoadException when the model has neither
+   */
+  public static List<Path> files(ModelSource source) {
+    Optional<Path> index = source.optionalFile("model.safetensors.index.json");
+    if (index.isPresent()) {
+      List<Path> out = new java.util.ArrayList<>();
+      for (String shard : new LinkedHashSet<>(readIndex(index.get()).values())) {
+        out.add(source.file(shard));
+      }
+      return out;
+    }
+    return List.of(source.optionalFile("model.safetensors").orElseThrow(() -> new ModelLoadException(
+        "model " + source.id() + " has no model.safetensors or model.safetensors.index.json")));
+  }
+
   /** Opens safetensors files as one checkpoint (a key may appear in only one file). */
   public static Weights open(List<Path> files, Placement placement) {
     Map<String, TensorInfo> all = new LinkedHashMap<>();
@@ -111,6 +130,11 @@ public final class Weights implements AutoCloseable {
   /** Device and dtype. */
   public Placement placement() {
     return placement;
+  }
+
+  /** The files the tensors come from, each once, in the order first seen. */
+  public List<Path> sourceFiles() {
+    return tensors.values().stream().map(TensorInfo::file).distinct().toList();
   }
 
   /** Every key in the checkpoint. */

@@ -2,6 +2,7 @@ package dev.rerankers.transformers.internal;
 
 import dev.rerankers.ConfigException;
 import dev.rerankers.hub.ModelSource;
+import dev.rerankers.transformers.graph.GraphRuntime;
 import dev.rerankers.transformers.checkpoint.Placement;
 import dev.rerankers.transformers.models.Architectures;
 
@@ -18,8 +19,26 @@ public final class ClassifierLoader {
    *     create (0 = never split)
    */
   public static LogitsModel load(CheckpointFormat format, ModelSource source, String device, String dtype, long cpuChunkBytes) {
+    return load(format, source, device, dtype, cpuChunkBytes, GraphRuntime.TORCH);
+  }
+
+  /**
+   * Loads a model in the chosen format; a safetensors checkpoint runs as a recorded ONNX graph when
+   * {@code graph} says so ({@link GraphRuntime#useGraph}).
+   *
+   * @throws ConfigException when a graph is asked for an export (TorchScript, ONNX)
+   */
+  public static LogitsModel load(CheckpointFormat format, ModelSource source, String device, String dtype,
+      long cpuChunkBytes, GraphRuntime graph) {
+    if (format != CheckpointFormat.SAFETENSORS && (graph.runtime().equals("onnx") || graph.quantize().equals("int8"))) {
+      throw new ConfigException("runtime=onnx and quantize=int8 record safetensors checkpoints as graphs; format "
+          + format + " runs as exported (for an ONNX file use it as it is, or type onnx-cross-encoder)");
+    }
     return switch (format) {
       case SAFETENSORS -> {
+        if (graph.useGraph(device, dtype)) {
+          yield GraphLogits.load(source, graph.precision(), graph.intraOpThreads(), graph.graphCache());
+        }
         Placement placement = Placement.resolve(device, dtype);
         yield new NativeLogits(Architectures.loadClassifier(source, placement), cpuChunkBytes);
       }

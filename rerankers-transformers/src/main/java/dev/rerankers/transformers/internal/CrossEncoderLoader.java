@@ -18,7 +18,8 @@ public final class CrossEncoderLoader {
   public static TransformerCrossEncoderScorer load(RerankerSpec spec, CrossEncoderSettings settings) {
     ModelSource source = ModelSource.of(spec);
     CheckpointFormat format = settings.format().orElseGet(() -> CheckpointFormat.detect(source));
-    LogitsModel model = ClassifierLoader.load(format, source, settings.device(), settings.dtype(), settings.cpuChunkBytes());
+    LogitsModel model = ClassifierLoader.load(format, source, settings.device(), settings.dtype(), settings.cpuChunkBytes(),
+        settings.graph());
     try {
       ScoreRule rule = rule(model.numLabels(), settings.monobert(), spec.model());
       TokenizerConfig tc = TokenizerConfig.read(

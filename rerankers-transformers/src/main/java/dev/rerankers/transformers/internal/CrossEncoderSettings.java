@@ -1,5 +1,6 @@
 package dev.rerankers.transformers.internal;
 
+import dev.rerankers.transformers.graph.GraphRuntime;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -15,6 +16,7 @@ import java.util.OptionalInt;
  * @param cpuChunkBytes on CPU, the largest layer intermediate one forward pass may create (0 = no split)
  * @param device the device option ({@code auto}, {@code cpu}, {@code gpu}, {@code gpu:N})
  * @param dtype the dtype option ({@code fp32}, {@code fp16}, {@code bf16}, {@code auto})
+ * @param graph the runtime options: eager libtorch or a recorded ONNX graph
  */
 public record CrossEncoderSettings(
     int batchSize,
@@ -24,4 +26,5 @@ public record CrossEncoderSettings(
     Optional<CheckpointFormat> format,
     long cpuChunkBytes,
     String device,
-    String dtype) {}
+    String dtype,
+    GraphRuntime graph) {}

@@ -154,6 +154,11 @@ final class ExportedLogits implements LogitsModel {
   }
 
   @Override
+  public String runtime() {
+    return format == CheckpointFormat.ONNX ? "onnx" : "torch";
+  }
+
+  @Override
   public String architecture() {
     return architecture;
   }

@@ -27,6 +27,11 @@ public interface LogitsModel extends AutoCloseable {
   /** The format, e.g. {@code "safetensors"}. */
   String format();
 
+  /** What computes it: {@code torch} (libtorch) or {@code onnx} (ONNX Runtime). */
+  default String runtime() {
+    return "torch";
+  }
+
   /** The architecture, e.g. {@code "BertForSequenceClassification"}, when known. */
   String architecture();
 

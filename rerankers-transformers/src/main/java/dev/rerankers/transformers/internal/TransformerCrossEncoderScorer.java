@@ -51,6 +51,7 @@ public final class TransformerCrossEncoderScorer extends BatchedScorer<Encoding>
       details.put("architecture", logits.architecture());
     }
     details.put("format", logits.format());
+    details.put("runtime", logits.runtime());
     details.put("maxLength", String.valueOf(tokenizer.maxLength().orElse(-1)));
     details.put("batchSize", String.valueOf(batchSize));
     details.put("score", (rule == ScoreRule.MONOBERT_DIFFERENCE ? "logit[1]-logit[0]" : "logit") + (sigmoid ? " (sigmoid)" : ""));

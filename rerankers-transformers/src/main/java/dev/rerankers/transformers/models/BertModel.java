@@ -1,16 +1,15 @@
 package dev.rerankers.transformers.models;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.rerankers.transformers.checkpoint.Weights;
 import dev.rerankers.transformers.nn.Activation;
-import dev.rerankers.transformers.nn.AttentionMask;
 import dev.rerankers.transformers.nn.Embedding;
 import dev.rerankers.transformers.nn.LayerNorm;
 import dev.rerankers.transformers.nn.Linear;
+import ai.djl.ndarray.NDArray;
+import dev.rerankers.transformers.nn.EagerOps;
 import dev.rerankers.transformers.nn.Mlp;
-import dev.rerankers.transformers.nn.Scope;
+import dev.rerankers.transformers.nn.Ops;
 import dev.rerankers.transformers.nn.SelfAttention;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,33 +64,38 @@ public final class BertModel implements Encoder {
 
   @Override
   public NDArray forward(EncoderInput in) {
-    NDArray ids = in.inputIds();
-    NDManager m = ids.getManager();
-    long b = in.batchSize();
-    long len = in.length();
-    NDArray posIds;
+    return forward(EagerOps.OPS, Inputs.of(in));
+  }
+
+  @Override
+  public boolean recordable() {
+    return true;
+  }
+
+  @Override
+  public <T> T forward(Ops<T> ops, Inputs<T> in) {
+    T ids = in.inputIds();
+    T posIds;
     if (config.padAwarePositions()) {
       // transformers' create_position_ids_from_input_ids: cumsum(ids != pad) * (ids != pad) + pad
-      NDArray notPad = ids.neq(config.padTokenId()).toType(DataType.INT64, false);
-      posIds = notPad.cumSum(1).mul(notPad).add(config.padTokenId());
+      T notPad = ops.notEqual(ids, config.padTokenId());
+      posIds = ops.add(ops.mul(ops.cumSum(notPad, 1), notPad), config.padTokenId());
     } else {
-      posIds = m.arange(0, (int) len, 1, DataType.INT64).reshape(1, len).repeat(0, b);
+      posIds = ops.positions(ids);
     }
-    NDArray h = words.forward(ids).add(positions.forward(posIds));
+    T h = ops.add(words.forward(ops, ids), positions.forward(ops, posIds));
     if (tokenTypes != null) {
-      NDArray types = in.tokenTypeIds() != null ? in.tokenTypeIds() : m.zeros(ids.getShape(), DataType.INT64);
-      h = h.add(tokenTypes.forward(types));
+      T types = in.tokenTypeIds() != null ? in.tokenTypeIds() : ops.zerosLike(ids);
+      h = ops.add(h, tokenTypes.forward(ops, types));
     }
-    h = embeddingNorm.forward(h);
+    h = embeddingNorm.forward(ops, h);
     if (embeddingsProject != null) {
-      h = embeddingsProject.forward(h);
+      h = embeddingsProject.forward(ops, h);
     }
-    if (h.getDataType() != dtype) {
-      h = h.toType(dtype, false);
-    }
-    NDArray mask = AttentionMask.padding(in.attentionMask(), dtype);
+    h = ops.cast(h, dtype);
+    T mask = ops.paddingMask(in.attentionMask(), dtype);
     for (Layer layer : layers) {
-      h = Scope.run(h, x -> layer.forward(x, mask), mask);
+      h = ops.layer(h, x -> layer.forward(ops, x, mask), List.of(mask));
     }
     return h;
   }
@@ -143,9 +147,9 @@ public final class BertModel implements Encoder {
       outputNorm = LayerNorm.load(w, p + "output.LayerNorm", hidden, c.layerNormEps());
     }
 
-    NDArray forward(NDArray x, NDArray mask) {
-      NDArray a = attentionNorm.forward(attentionOut.forward(attention.forward(x, mask)).add(x));
-      return outputNorm.forward(mlp.forward(a).add(a));
+    <T> T forward(Ops<T> ops, T x, T mask) {
+      T a = attentionNorm.forward(ops, attentionOut.forward(ops, attention.forward(ops, x, mask)), x);
+      return outputNorm.forward(ops, mlp.forward(ops, a), a);
     }
   }
 }

@@ -1,19 +1,18 @@
 package dev.rerankers.transformers.models;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import dev.rerankers.transformers.checkpoint.Weights;
 import dev.rerankers.transformers.nn.Activation;
 import dev.rerankers.transformers.nn.Attention;
-import dev.rerankers.transformers.nn.AttentionMask;
+import dev.rerankers.transformers.nn.EagerOps;
 import dev.rerankers.transformers.nn.Embedding;
+import dev.rerankers.transformers.nn.Ops;
 import dev.rerankers.transformers.nn.LayerNorm;
 import dev.rerankers.transformers.nn.Linear;
 import dev.rerankers.transformers.nn.Mlp;
 import dev.rerankers.transformers.nn.RelativePositions;
-import dev.rerankers.transformers.nn.Scope;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -62,8 +61,9 @@ public final class DebertaV2Model implements Encoder {
       table = table.expandDims(0);
     }
     Activation act = Activation.of(c.hiddenAct());
+    RelativeIndex relative = c.relativeAttention() ? RelativeIndex.of(c) : null;
     for (int i = 0; i < c.numHiddenLayers(); i++) {
-      layers.add(new Layer(w, base + "encoder.layer." + i + ".", c, act, table));
+      layers.add(new Layer(w, base + "encoder.layer." + i + ".", c, act, table, relative));
     }
   }
 
@@ -74,47 +74,33 @@ public final class DebertaV2Model implements Encoder {
 
   @Override
   public NDArray forward(EncoderInput in) {
-    NDArray ids = in.inputIds();
-    NDManager m = ids.getManager();
-    long b = in.batchSize();
-    int len = (int) in.length();
-    NDArray h = words.forward(ids);
+    return forward(EagerOps.OPS, Inputs.of(in));
+  }
+
+  @Override
+  public boolean recordable() {
+    return true;
+  }
+
+  @Override
+  public <T> T forward(Ops<T> ops, Inputs<T> in) {
+    T ids = in.inputIds();
+    T h = words.forward(ops, ids);
     if (positions != null) {
-      h = h.add(positions.forward(m.arange(0, len, 1, DataType.INT64).reshape(1, len)));
+      h = ops.add(h, positions.forward(ops, ops.positions(ids)));
     }
     if (tokenTypes != null) {
-      NDArray types = in.tokenTypeIds() != null ? in.tokenTypeIds() : m.zeros(ids.getShape(), DataType.INT64);
-      h = h.add(tokenTypes.forward(types));
+      T types = in.tokenTypeIds() != null ? in.tokenTypeIds() : ops.zerosLike(ids);
+      h = ops.add(h, tokenTypes.forward(ops, types));
     }
     if (embedProj != null) {
-      h = embedProj.forward(h);
+      h = embedProj.forward(ops, h);
     }
-    h = embeddingNorm.forward(h);
-    NDArray keep = in.attentionMask().toType(h.getDataType(), false).expandDims(-1);
-    h = h.mul(keep);
-    if (h.getDataType() != dtype) {
-      h = h.toType(dtype, false);
-    }
-    NDArray mask = AttentionMask.padding(in.attentionMask(), dtype);
-    Relative rel = null;
-    if (config.relativeAttention()) {
-      int span = config.attentionSpan();
-      long[] relPos = RelativePositions.deberta(len, config.positionBuckets(), config.maxRelativePositions());
-      long[] c2p = new long[relPos.length];
-      long[] p2c = new long[relPos.length];
-      for (int i = 0; i < relPos.length; i++) {
-        c2p[i] = Math.max(0, Math.min(2L * span - 1, relPos[i] + span));
-        p2c[i] = Math.max(0, Math.min(2L * span - 1, -relPos[i] + span));
-      }
-      rel = new Relative(
-          m.create(c2p).reshape(1, 1, len, len).broadcast(b, config.numAttentionHeads(), len, len),
-          m.create(p2c).reshape(1, 1, len, len).broadcast(b, config.numAttentionHeads(), len, len));
-    }
-    Relative r = rel;
+    h = embeddingNorm.forward(ops, h);
+    h = ops.cast(ops.zeroPadding(h, in.attentionMask()), dtype);
+    T mask = ops.paddingMask(in.attentionMask(), dtype);
     for (Layer layer : layers) {
-      h = r == null
-          ? Scope.run(h, x -> layer.forward(x, mask, null), mask)
-          : Scope.run(h, x -> layer.forward(x, mask, r), mask, r.c2pIndex, r.p2cIndex);
+      h = ops.layer(h, x -> layer.forward(ops, x, mask), List.of(mask));
     }
     return h;
   }
@@ -144,15 +130,50 @@ public final class DebertaV2Model implements Encoder {
     return tokenTypes == null ? 0 : config.typeVocabSize();
   }
 
-  private record Relative(NDArray c2pIndex, NDArray p2cIndex) {}
+  /**
+   * The c2p and p2c gather indices by relative position {@code r = i - j} for {@code |r| <=
+   * radius}: {@code clamp(±bucket(r) + span, 0, 2·span - 1)} (transformers' {@code
+   * build_relative_position} then the clamps of {@code disentangled_attention_bias}). Bucketed
+   * positions only grow with |r|, so both indices are constant beyond the first radius where they
+   * reach their bounds: the tables are exact for any length.
+   */
+  record RelativeIndex(long[] c2p, long[] p2c, int radius) {
+    static RelativeIndex of(DebertaV2Config c) {
+      int span = c.attentionSpan();
+      int radius = 1;
+      while (!saturated(c, span, radius) && radius < (1 << 20)) {
+        radius *= 2;
+      }
+      long[] c2p = new long[2 * radius + 1];
+      long[] p2c = new long[2 * radius + 1];
+      for (int r = -radius; r <= radius; r++) {
+        long rel = bucket(c, r);
+        c2p[r + radius] = Math.max(0, Math.min(2L * span - 1, rel + span));
+        p2c[r + radius] = Math.max(0, Math.min(2L * span - 1, -rel + span));
+      }
+      return new RelativeIndex(c2p, p2c, radius);
+    }
+
+    private static long bucket(DebertaV2Config c, int rel) {
+      return c.positionBuckets() > 0 && c.maxRelativePositions() > 0
+          ? RelativePositions.logBucket(rel, c.positionBuckets(), c.maxRelativePositions()) : rel;
+    }
+
+    private static boolean saturated(DebertaV2Config c, int span, int radius) {
+      // beyond: c2p = clamp(b + span) and p2c = clamp(-b + span) both sit at their bounds
+      return bucket(c, radius) >= span && bucket(c, -radius) <= -span;
+    }
+  }
 
   /** One {@code DebertaV2Layer}. */
   private static final class Layer {
     private final Linear query;
     private final Linear key;
     private final Linear value;
-    private final NDArray posKeyHeads;
-    private final NDArray posQueryHeads;
+    private final NDArray posKeys;
+    private final NDArray posQueries;
+    private final NDArray posKeysByHead;
+    private final NDArray posQueriesByHead;
     private final Linear attentionOut;
     private final LayerNorm attentionNorm;
     private final Mlp mlp;
@@ -161,8 +182,10 @@ public final class DebertaV2Model implements Encoder {
     private final boolean c2p;
     private final boolean p2c;
     private final float scale;
+    private final RelativeIndex relative;
 
-    Layer(Weights w, String p, DebertaV2Config c, Activation act, NDArray relTable) {
+    Layer(Weights w, String p, DebertaV2Config c, Activation act, NDArray relTable, RelativeIndex relative) {
+      this.relative = relative;
       long hidden = c.hiddenSize();
       String a = p + "attention.self.";
       query = Linear.load(w, a + "query_proj", hidden, hidden);
@@ -171,11 +194,13 @@ public final class DebertaV2Model implements Encoder {
       c2p = c.relativeAttention() && c.posAttType().contains("c2p");
       p2c = c.relativeAttention() && c.posAttType().contains("p2c");
       heads = c.numAttentionHeads();
-      // position keys/queries depend only on the weights: projected once, transposed [1, heads, d, 2·span]
+      // position keys/queries depend only on the weights: projected once, [1, 2·span, hidden]
       Linear posKey = c2p ? (c.shareAttKey() ? key : Linear.load(w, a + "pos_key_proj", hidden, hidden)) : null;
       Linear posQuery = p2c ? (c.shareAttKey() ? query : Linear.load(w, a + "pos_query_proj", hidden, hidden)) : null;
-      posKeyHeads = posKey == null ? null : Attention.splitHeads(posKey.forward(relTable), heads).transpose(0, 1, 3, 2);
-      posQueryHeads = posQuery == null ? null : Attention.splitHeads(posQuery.forward(relTable), heads).transpose(0, 1, 3, 2);
+      posKeys = posKey == null ? null : posKey.forward(relTable);
+      posQueries = posQuery == null ? null : posQuery.forward(relTable);
+      posKeysByHead = posKeys == null ? null : Attention.splitHeads(posKeys, heads).transpose(0, 1, 3, 2);
+      posQueriesByHead = posQueries == null ? null : Attention.splitHeads(posQueries, heads).transpose(0, 1, 3, 2);
       int factor = 1 + (c2p ? 1 : 0) + (p2c ? 1 : 0);
       scale = (float) (1.0 / Math.sqrt((float) (hidden / heads) * factor));
       attentionOut = Linear.load(w, p + "attention.output.dense", hidden, hidden);
@@ -187,25 +212,23 @@ public final class DebertaV2Model implements Encoder {
       outputNorm = LayerNorm.load(w, p + "output.LayerNorm", hidden, c.layerNormEps());
     }
 
-    NDArray forward(NDArray x, NDArray mask, Relative rel) {
-      NDArray q = Attention.splitHeads(query.forward(x), heads);
-      NDArray k = Attention.splitHeads(key.forward(x), heads);
-      NDArray v = Attention.splitHeads(value.forward(x), heads);
-      NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale);
-      if (rel != null) {
-        if (c2p) {
-          NDArray c2pAtt = q.matMul(posKeyHeads).gather(rel.c2pIndex(), -1);
-          scores = scores.add(c2pAtt.mul(scale));
-        }
-        if (p2c) {
-          NDArray p2cAtt = k.matMul(posQueryHeads).gather(rel.p2cIndex(), -1).transpose(0, 1, 3, 2);
-          scores = scores.add(p2cAtt.mul(scale));
-        }
+    <T> T forward(Ops<T> ops, T x, T mask) {
+      T q = query.forward(ops, x);
+      T k = key.forward(ops, x);
+      T v = value.forward(ops, x);
+      T bias = null;
+      if (c2p) {
+        bias = ops.mul(ops.gatherRelative(ops.headsMatMul(q, posKeys, posKeysByHead, heads), relative.c2p(), relative.radius()), scale);
       }
-      NDArray probs = Attention.softmax(scores, mask, x.getDataType());
-      NDArray context = Attention.mergeHeads(probs.matMul(v));
-      NDArray a = attentionNorm.forward(attentionOut.forward(context).add(x));
-      return outputNorm.forward(mlp.forward(a).add(a));
+      if (p2c) {
+        T p2cAtt = ops.transposeLast(ops.gatherRelative(ops.headsMatMul(k, posQueries, posQueriesByHead, heads), relative.p2c(),
+            relative.radius()));
+        T scaled = ops.mul(p2cAtt, scale);
+        bias = bias == null ? scaled : ops.add(bias, scaled);
+      }
+      T context = ops.attention(q, k, v, bias, mask, heads, scale);
+      T a = attentionNorm.forward(ops, attentionOut.forward(ops, context), x);
+      return outputNorm.forward(ops, mlp.forward(ops, a), a);
     }
   }
 }

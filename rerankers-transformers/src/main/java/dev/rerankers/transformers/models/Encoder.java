@@ -1,6 +1,7 @@
 package dev.rerankers.transformers.models;
 
 import ai.djl.ndarray.NDArray;
+import dev.rerankers.transformers.nn.Ops;
 
 /**
  * A transformer encoder: token ids to contextual hidden states. Implementations are immutable
@@ -11,6 +12,21 @@ public interface Encoder {
 
   /** The last hidden state, [B, L, hidden], in the inputs' manager. */
   NDArray forward(EncoderInput input);
+
+  /**
+   * The last hidden state, [B, L, hidden], computed (eager) or recorded (graph) with {@code ops}.
+   *
+   * @throws UnsupportedOperationException when this architecture is not written against {@link Ops}
+   *     ({@link #recordable()} is false)
+   */
+  default <T> T forward(Ops<T> ops, Inputs<T> input) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " runs on NDArrays only");
+  }
+
+  /** Whether {@link #forward(Ops, Inputs)} is implemented, so that a graph can be recorded. */
+  default boolean recordable() {
+    return false;
+  }
 
   /** The hidden size. */
   int hiddenSize();

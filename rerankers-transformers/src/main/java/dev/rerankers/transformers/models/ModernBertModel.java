@@ -1,20 +1,16 @@
 package dev.rerankers.transformers.models;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import dev.rerankers.transformers.checkpoint.Weights;
 import dev.rerankers.transformers.nn.Activation;
-import dev.rerankers.transformers.nn.Attention;
-import dev.rerankers.transformers.nn.AttentionMask;
+import dev.rerankers.transformers.nn.EagerOps;
 import dev.rerankers.transformers.nn.Embedding;
+import dev.rerankers.transformers.nn.Ops;
 import dev.rerankers.transformers.nn.LayerNorm;
 import dev.rerankers.transformers.nn.Linear;
 import dev.rerankers.transformers.nn.Mlp;
 import dev.rerankers.transformers.nn.Rotary;
-import dev.rerankers.transformers.nn.Scope;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,21 +51,25 @@ public final class ModernBertModel implements Encoder {
 
   @Override
   public NDArray forward(EncoderInput in) {
-    NDManager m = in.inputIds().getManager();
-    int len = (int) in.length();
-    NDArray h = embeddingNorm.forward(words.forward(in.inputIds()));
-    if (h.getDataType() != dtype) {
-      h = h.toType(dtype, false);
-    }
-    NDArray globalMask = AttentionMask.padding(in.attentionMask(), dtype);
-    NDArray localMask = layers.stream().anyMatch(l -> !l.global)
-        ? AttentionMask.paddingAndBand(in.attentionMask(), config.localAttention() / 2, dtype) : null;
+    return forward(EagerOps.OPS, Inputs.of(in));
+  }
+
+  @Override
+  public boolean recordable() {
+    return true;
+  }
+
+  @Override
+  public <T> T forward(Ops<T> ops, Inputs<T> in) {
+    T h = ops.cast(embeddingNorm.forward(ops, words.forward(ops, in.inputIds())), dtype);
+    T globalMask = ops.paddingMask(in.attentionMask(), dtype);
+    T localMask = layers.stream().anyMatch(l -> !l.global)
+        ? ops.bandMask(in.attentionMask(), config.localAttention() / 2, dtype) : null;
     for (Layer layer : layers) {
-      NDList rope = layer.rotary.tables(m, len, dtype);
-      NDArray mask = layer.global ? globalMask : localMask;
-      h = Scope.run(h, x -> layer.forward(x, mask, rope.get(0), rope.get(1)), mask, rope.get(0), rope.get(1));
+      T mask = layer.global ? globalMask : localMask;
+      h = ops.layer(h, x -> layer.forward(ops, x, mask, config.maxPositionEmbeddings()), List.of(mask));
     }
-    return finalNorm.forward(h);
+    return finalNorm.forward(ops, h);
   }
 
   @Override
@@ -126,20 +126,15 @@ public final class ModernBertModel implements Encoder {
       scale = (float) (1.0 / Math.sqrt(headDim));
     }
 
-    NDArray forward(NDArray x, NDArray mask, NDArray cos, NDArray sin) {
-      NDArray normed = attnNorm == null ? x : attnNorm.forward(x);
-      NDArray qkv = wqkv.forward(normed);
-      long b = qkv.getShape().get(0);
-      long len = qkv.getShape().get(1);
-      long d = qkv.getShape().get(2) / (3L * heads);
-      // [B, L, 3, heads, d] → q, k, v as [B, heads, L, d]
-      NDArray split = qkv.reshape(b, len, 3, heads, d).transpose(2, 0, 3, 1, 4);
-      NDArray q = Rotary.apply(split.get(new NDIndex("0")), cos, sin);
-      NDArray k = Rotary.apply(split.get(new NDIndex("1")), cos, sin);
-      NDArray v = split.get(new NDIndex("2"));
-      NDArray attn = wo.forward(Attention.mergeHeads(Attention.attend(q, k, v, mask, scale)));
-      NDArray h = x.add(attn);
-      return h.add(mlp.forward(mlpNorm.forward(h)));
+    <T> T forward(Ops<T> ops, T x, T mask, int maxPositions) {
+      T normed = attnNorm == null ? x : attnNorm.forward(ops, x);
+      // Wqkv's output is [q | k | v], each [heads · d]
+      List<T> qkv = ops.split(wqkv.forward(ops, normed), 3);
+      T q = ops.rotary(qkv.get(0), heads, rotary, maxPositions);
+      T k = ops.rotary(qkv.get(1), heads, rotary, maxPositions);
+      T attn = wo.forward(ops, ops.attention(q, k, qkv.get(2), null, mask, heads, scale));
+      T h = ops.add(x, attn);
+      return ops.add(h, mlp.forward(ops, mlpNorm.forward(ops, h)));
     }
   }
 }

@@ -3,6 +3,8 @@ package dev.rerankers.transformers.models;
 import ai.djl.ndarray.NDArray;
 import dev.rerankers.transformers.checkpoint.Weights;
 import dev.rerankers.transformers.nn.ClassificationHead;
+import dev.rerankers.transformers.nn.EagerOps;
+import dev.rerankers.transformers.nn.Ops;
 
 /**
  * An encoder with a sequence-classification head ({@code *ForSequenceClassification}), owning its
@@ -25,7 +27,12 @@ public final class SequenceClassifier implements AutoCloseable {
 
   /** Logits [B, labels] in the inputs' manager. */
   public NDArray logits(EncoderInput input) {
-    return head.forward(encoder.forward(input), input.attentionMask());
+    return logits(EagerOps.OPS, Inputs.of(input));
+  }
+
+  /** Logits [B, labels] computed or recorded with {@code ops}. */
+  public <T> T logits(Ops<T> ops, Inputs<T> input) {
+    return head.forward(ops, encoder.forward(ops, input), input.attentionMask());
   }
 
   /** The transformers class name, e.g. {@code BertForSequenceClassification}. */

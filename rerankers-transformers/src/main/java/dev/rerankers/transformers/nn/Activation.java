@@ -37,6 +37,11 @@ public enum Activation {
     };
   }
 
+  /** Applies the activation with {@code ops}. */
+  public <T> T apply(Ops<T> ops, T x) {
+    return ops.activation(x, this);
+  }
+
   /** Applies the activation; the result lives in x's manager. */
   public NDArray apply(NDArray x) {
     return switch (this) {

@@ -41,14 +41,19 @@ public final class ClassificationHead {
 
   /** Logits [B, labels] from hidden states [B, L, H] and the [B, L] attention mask. */
   public NDArray forward(NDArray hidden, NDArray attentionMask) {
-    NDArray x = pool == Pool.FIRST ? HiddenStatePooling.first(hidden) : HiddenStatePooling.mean(hidden, attentionMask);
+    return forward(EagerOps.OPS, hidden, attentionMask);
+  }
+
+  /** Logits [B, labels] with {@code ops}. */
+  public <T> T forward(Ops<T> ops, T hidden, T attentionMask) {
+    T x = pool == Pool.FIRST ? ops.firstToken(hidden) : ops.meanPool(hidden, attentionMask);
     if (dense != null) {
-      x = activation.apply(dense.forward(x));
+      x = activation.apply(ops, dense.forward(ops, x));
       if (norm != null) {
-        x = norm.forward(x);
+        x = norm.forward(ops, x);
       }
     }
-    return out.forward(x);
+    return out.forward(ops, x);
   }
 
   /** The number of labels. */

@@ -1,7 +1,6 @@
 package dev.rerankers.transformers.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.SparseFormat;
 import dev.rerankers.transformers.checkpoint.Weights;
 
 /** {@code torch.nn.Embedding}: rows of {@code prefix.weight} looked up by id. */
@@ -28,7 +27,12 @@ public final class Embedding {
    * manager. Ids must be in range: callers validate them in Java before this native call.
    */
   public NDArray forward(NDArray ids) {
-    return ids.getNDArrayInternal().embedding(ids, weight, SparseFormat.DENSE).singletonOrThrow();
+    return forward(EagerOps.OPS, ids);
+  }
+
+  /** Looks up int64 ids with {@code ops}. */
+  public <T> T forward(Ops<T> ops, T ids) {
+    return ops.embedding(ids, weight);
   }
 
   /** The number of rows. */

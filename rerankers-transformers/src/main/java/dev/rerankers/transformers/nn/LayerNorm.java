@@ -1,7 +1,6 @@
 package dev.rerankers.transformers.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import dev.rerankers.transformers.checkpoint.Weights;
 
 /**
@@ -28,8 +27,16 @@ public final class LayerNorm {
 
   /** Normalises the last dimension; the result lives in x's manager. */
   public NDArray forward(NDArray x) {
-    return x.getNDArrayInternal()
-        .layerNorm(x, new Shape(weight.getShape().get(0)), weight, bias, eps)
-        .singletonOrThrow();
+    return forward(EagerOps.OPS, x);
+  }
+
+  /** Normalises the last dimension with {@code ops}. */
+  public <T> T forward(Ops<T> ops, T x) {
+    return ops.layerNorm(x, weight, bias, eps);
+  }
+
+  /** {@code norm(x + residual)}, one fused kernel where the backend has it. */
+  public <T> T forward(Ops<T> ops, T x, T residual) {
+    return ops.addLayerNorm(x, residual, weight, bias, eps);
   }
 }

@@ -28,7 +28,22 @@ public final class Linear {
 
   /** Applies the layer to the last dimension of {@code x}; the result lives in x's manager. */
   public NDArray forward(NDArray x) {
-    return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
+    return forward(EagerOps.OPS, x);
+  }
+
+  /** Applies the layer to the last dimension of {@code x} with {@code ops}. */
+  public <T> T forward(Ops<T> ops, T x) {
+    return ops.linear(x, weight, bias);
+  }
+
+  /** The weight [out, in]. */
+  public NDArray weight() {
+    return weight;
+  }
+
+  /** The bias [out], or null. */
+  public NDArray bias() {
+    return bias;
   }
 
   /** Output features. */

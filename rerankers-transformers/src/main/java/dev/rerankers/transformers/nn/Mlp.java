@@ -1,7 +1,7 @@
 package dev.rerankers.transformers.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
+import java.util.List;
 
 /**
  * Feed-forward blocks: {@link #dense} ({@code down(act(up(x)))}, BERT's intermediate/output, T5's
@@ -41,16 +41,21 @@ public final class Mlp {
     return new Mlp(Kind.FUSED, fused, null, down, act);
   }
 
-  /** Applies the block; the result lives in x's manager. */
-  public NDArray forward(NDArray x) {
+  /** Applies the block with {@code ops}. */
+  public <T> T forward(Ops<T> ops, T x) {
     return switch (kind) {
-      case DENSE -> down.forward(act.apply(up.forward(x)));
-      case GATED -> down.forward(act.apply(gate.forward(x)).mul(up.forward(x)));
+      case DENSE -> down.forward(ops, act.apply(ops, up.forward(ops, x)));
+      case GATED -> down.forward(ops, ops.mul(act.apply(ops, gate.forward(ops, x)), up.forward(ops, x)));
       case FUSED -> {
-        NDArray fused = up.forward(x);
-        NDList halves = fused.split(2, fused.getShape().dimension() - 1);
-        yield down.forward(act.apply(halves.get(0)).mul(halves.get(1)));
+        List<T> halves = ops.split(up.forward(ops, x), 2);
+        yield down.forward(ops, ops.mul(act.apply(ops, halves.get(0)), halves.get(1)));
       }
     };
   }
+
+  /** Applies the block; the result lives in x's manager. */
+  public NDArray forward(NDArray x) {
+    return forward(EagerOps.OPS, x);
+  }
+
 }

@@ -24,7 +24,7 @@ public final class RelativePositions {
   }
 
   /** transformers' {@code make_log_bucket_position} for one relative position. */
-  static long logBucket(int rel, int bucketSize, int maxPosition) {
+  public static long logBucket(int rel, int bucketSize, int maxPosition) {
     int mid = bucketSize / 2;
     int abs = rel < mid && rel > -mid ? mid - 1 : Math.abs(rel);
     if (abs <= mid) {

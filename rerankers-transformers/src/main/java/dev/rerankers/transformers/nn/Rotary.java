@@ -13,6 +13,7 @@ import ai.djl.ndarray.types.DataType;
 public final class Rotary {
   private final float[] invFreq;
   private final int dim;
+  private final double theta;
 
   /** Rotary embeddings over {@code dim} (even) channels with base {@code theta}. */
   public Rotary(int dim, double theta) {
@@ -20,6 +21,7 @@ public final class Rotary {
       throw new IllegalArgumentException("rotary dimension must be even, got " + dim);
     }
     this.dim = dim;
+    this.theta = theta;
     this.invFreq = new float[dim / 2];
     for (int i = 0; i < dim / 2; i++) {
       float exponent = (float) (2 * i) / dim;
@@ -50,6 +52,35 @@ public final class Rotary {
       s = s.toType(type, false);
     }
     return new NDList(c, s);
+  }
+
+  /** The base θ. */
+  public double theta() {
+    return theta;
+  }
+
+  /** The rotary width (the head size). */
+  public int dim() {
+    return dim;
+  }
+
+  /**
+   * cos (first) and sin (second) of the angles for positions 0..length-1 over the {@code dim / 2}
+   * frequencies, row-major [length, dim/2]: the halves {@link #tables} repeats, as a graph stores
+   * them.
+   */
+  public float[][] halfTables(int length) {
+    int half = dim / 2;
+    float[] cos = new float[length * half];
+    float[] sin = new float[length * half];
+    for (int p = 0; p < length; p++) {
+      for (int i = 0; i < half; i++) {
+        float angle = (float) p * invFreq[i];
+        cos[p * half + i] = (float) Math.cos(angle);
+        sin[p * half + i] = (float) Math.sin(angle);
+      }
+    }
+    return new float[][] {cos, sin};
   }
 
   /** Rotates {@code x} [B, H, L, dim] with tables from {@link #tables}. */

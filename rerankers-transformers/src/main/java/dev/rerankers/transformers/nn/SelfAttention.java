@@ -38,9 +38,14 @@ public final class SelfAttention {
    * Attends over {@code x} [B, L, hidden] with an additive mask broadcastable to [B, H, L, L].
    */
   public NDArray forward(NDArray x, NDArray additiveMask) {
-    NDArray q = Attention.splitHeads(query.forward(x), heads);
-    NDArray k = Attention.splitHeads(key.forward(x), heads);
-    NDArray v = Attention.splitHeads(value.forward(x), heads);
-    return Attention.mergeHeads(Attention.attend(q, k, v, additiveMask, scale));
+    return forward(EagerOps.OPS, x, additiveMask);
+  }
+
+  /** Attends over {@code x} with {@code ops} and a mask from {@link Ops#paddingMask}. */
+  public <T> T forward(Ops<T> ops, T x, T mask) {
+    T q = query.forward(ops, x);
+    T k = key.forward(ops, x);
+    T v = value.forward(ops, x);
+    return ops.attention(q, k, v, null, mask, heads, scale);
   }
 }
