@@ -1,5 +1,5 @@
-"""Makes the benchmark's MiniLM-size cross-encoder (run with ../shared/tools/pyref; FlashRankBenchmark
-calls it). Usage: make_bench_model.py OUT_DIR TOKENIZER_JSON
+"""Makes the flashrank row's MiniLM-size cross-encoder (run with ../shared/tools/pyref; rerankers-bench's
+ModelStore calls it). Usage: make_flashrank_model.py OUT_DIR TOKENIZER_JSON
 
 A BertForSequenceClassification shaped like cross-encoder/ms-marco-MiniLM-L-12-v2 (12 layers,
 hidden 384, 12 heads, intermediate 1536, 512 positions, 1 label) with seeded random weights (no

@@ -1,0 +1,281 @@
+package dev.rerankers.bench;
+
+import dev.rerankers.json.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The benchmark runner: every local backend against its Python peer, back to back, on the same
+ * model folder and inputs, with the same thread count; writes {@code docs/benchmarks.md} (and keeps
+ * the measurements in {@code docs/benchmarks.json}, so a run of some rows updates only theirs).
+ *
+ * <pre>
+ * bin/rerankers-bench                          # every row, then the prefix-cache sweep
+ * bin/rerankers-bench --only cross-encoder-minilm-l6,dense-minilm-l6 --rounds 2
+ * bin/rerankers-bench --list
+ * </pre>
+ *
+ * Options: {@code --only ID,...} (rows, or {@code prefix-sweep}), {@code --rounds N} (each round runs
+ * both sides, order alternating; the best of each side is kept; default 1), {@code --repeats N}
+ * (timed passes per set inside a side, best kept; default 2), {@code --threads N} (both sides; default
+ * all CPUs), {@code --queries N} / {@code --candidates N} (override every row's), {@code --no-python},
+ * {@code --quiet-load X} (wait until the 1-minute load average is below X; default 1.0) and {@code
+ * --quiet-wait M} (at most M minutes per row; default 20), {@code --glibc-defaults} (do not set
+ * the MALLOC_* variables bin/rerankers sets; both sides get the same), {@code --jvm-opts "..."},
+ * {@code --shared DIR}, {@code --pyref PATH}, {@code --render} (only rewrite benchmarks.md from
+ * benchmarks.json).
+ */
+public final class BenchMain {
+  static final String PREFIX_SWEEP = "prefix-sweep";
+  static final String SWEEP_MODEL = "qwen3-reranker-0.6b-shape-4l";
+
+  private BenchMain() {}
+
+  /** Runs the benchmark; see the class comment. */
+  public static void main(String[] args) throws Exception {
+    Map<String, String> a = parse(args);
+    Path repo = Path.of(a.getOrDefault("repo", ".")).toAbsolutePath().normalize();
+    Path json = repo.resolve("docs/benchmarks.json");
+    Path md = repo.resolve("docs/benchmarks.md");
+    Results results = Results.read(json);
+    if (a.containsKey("list")) {
+      Row.all().forEach(r -> System.out.println(r.id() + "  " + r.shape()));
+      System.out.println(PREFIX_SWEEP + "  Java only: prefix cache on/off against document length");
+      return;
+    }
+    if (a.containsKey("render")) {
+      Report.write(md, results);
+      return;
+    }
+    Path shared = Path.of(a.getOrDefault("shared", System.getenv().getOrDefault("RERANKERS_SHARED",
+        repo.resolveSibling("shared").toString()))).toRealPath();
+    Path pyref = Path.of(a.getOrDefault("pyref", shared.resolve("tools/pyref").toString()));
+    int threads = Integer.parseInt(a.getOrDefault("threads", Integer.toString(Runtime.getRuntime().availableProcessors())));
+    int rounds = Integer.parseInt(a.getOrDefault("rounds", "1"));
+    int repeats = Integer.parseInt(a.getOrDefault("repeats", "2"));
+    double quietLoad = Double.parseDouble(a.getOrDefault("quiet-load", "1.0"));
+    int quietWait = Integer.parseInt(a.getOrDefault("quiet-wait", "20"));
+    boolean python = !a.containsKey("no-python");
+    Set<String> only = a.containsKey("only") ? new LinkedHashSet<>(List.of(a.get("only").split(","))) : null;
+
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("OMP_NUM_THREADS", Integer.toString(threads));
+    if (!a.containsKey("glibc-defaults")) {
+      env.put("MALLOC_MMAP_THRESHOLD_", "33554432");
+      env.put("MALLOC_TRIM_THRESHOLD_", "1073741824");
+      env.put("MALLOC_TOP_PAD_", "268435456");
+    }
+    Path bench = repo.resolve("rerankers-bench");
+    Path work = Files.createDirectories(bench.resolve("target/bench-work"));
+    Python py = new Python(pyref, bench.resolve("src/main/python"), shared, commonAncestor(repo.toRealPath(), shared), env);
+    ModelStore models = new ModelStore(bench.resolve("target/bench-models"), py, repo);
+    Path pysrc = bench.resolve("target/pysrc");
+    if (python && !Files.isDirectory(pysrc.resolve("rerankers"))) {
+      run(List.of(py.script("sources.sh").toString(), pysrc.toString()), repo, Map.of(), 600);
+    }
+    String machine = Machine.describe();
+    String command = "bin/rerankers-bench " + String.join(" ", args);
+    System.out.println("machine: " + machine + "; threads: " + threads);
+
+    for (Row row : Row.all()) {
+      if (only != null && !only.contains(row.id())) {
+        continue;
+      }
+      System.out.printf(Locale.ROOT, "%n== %s: %s%n", row.id(), row.shape());
+      int queries = Integer.parseInt(a.getOrDefault("queries", Integer.toString(row.queries())));
+      int candidates = Integer.parseInt(a.getOrDefault("candidates", Integer.toString(row.candidates())));
+      Path javaModel = row.model().isEmpty() ? null : models.ensure(row.model());
+      Path peerModel = models.ensure(row.peerModel() != null ? row.peerModel() : row.model());
+      Workload w = row.images()
+          ? Workload.images(shared.resolve("data/scifact"), work.resolve("images"), queries, candidates)
+          : Workload.text(shared.resolve("data/scifact"), queries, candidates);
+      Path workload = work.resolve(row.id() + "-workload.json");
+      w.write(workload);
+      String spec = row.type() + (javaModel == null ? "" : ":" + javaModel) + "?device=cpu" + row.javaOptions()
+          + (row.type().equals("flashrank") || row.type().equals("dense")
+              ? "&intraOpThreads=" + threads + "&interOpThreads=1" : "");
+      Map<String, Object> best = new LinkedHashMap<>();
+      List<Double> loads = new ArrayList<>();
+      for (int round = 0; round < rounds; round++) {
+        List<String> order = round % 2 == 0 ? List.of("python", "java") : List.of("java", "python");
+        for (String side : order) {
+          if (side.equals("python") && !python) {
+            continue;
+          }
+          loads.add(Machine.waitQuiet(quietLoad, quietWait));
+          Map<String, Object> r = side.equals("java")
+              ? javaSide(repo, work, row, spec, workload, repeats, threads, env, a.getOrDefault("jvm-opts", ""))
+              : pythonSide(py, work, row, peerModel, pysrc, workload, repeats, threads);
+          loads.add(Machine.load());
+          System.out.println(side + ": " + JsonOut.write(r));
+          best.merge(side, r, (x, y) -> better(JsonOut.map(x), JsonOut.map(y)));
+        }
+      }
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("shape", row.shape());
+      entry.put("type", row.type());
+      entry.put("pairs", Map.of("varied", w.pairs("varied"), "uniform", w.pairs("uniform")));
+      entry.put("queries", queries);
+      entry.put("candidates", candidates);
+      entry.put("ttfr_goal", row.ttfrGoal());
+      entry.put("java", best.get("java"));
+      entry.put("python", best.get("python"));
+      entry.put("load_min", loads.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN));
+      entry.put("load_max", loads.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
+      entry.put("threads", threads);
+      entry.put("machine", machine);
+      entry.put("date", LocalDate.now().toString());
+      entry.put("rounds", rounds);
+      entry.put("repeats", repeats);
+      entry.put("allocator", env.containsKey("MALLOC_MMAP_THRESHOLD_") ? "MALLOC_* as bin/rerankers" : "glibc defaults");
+      entry.put("command", "bin/rerankers-bench --only " + row.id() + " --rounds " + rounds + " --repeats " + repeats
+          + " --threads " + threads);
+      results.rows().put(row.id(), entry);
+      results.write(json);
+      Report.write(md, results);
+    }
+    if (only == null || only.contains(PREFIX_SWEEP)) {
+      System.out.printf(Locale.ROOT, "%n== %s%n", PREFIX_SWEEP);
+      Path model = models.ensure(SWEEP_MODEL);
+      double before = Machine.waitQuiet(quietLoad, quietWait);
+      Map<String, Object> spec = new LinkedHashMap<>();
+      spec.put("mode", PREFIX_SWEEP);
+      spec.put("model", model.toString());
+      spec.put("scifact", shared.resolve("data/scifact").toString());
+      spec.put("lengths", List.of(16, 64, 256, 1024));
+      spec.put("docs", 16);
+      spec.put("repeats", repeats);
+      Map<String, Object> r = javaChild(repo, work, "prefix-sweep", spec, threads, env, a.getOrDefault("jvm-opts", ""));
+      r.put("load_min", Math.min(before, Machine.load()));
+      r.put("load_max", Math.max(before, Machine.load()));
+      r.put("threads", threads);
+      r.put("machine", machine);
+      r.put("date", LocalDate.now().toString());
+      r.put("command", "bin/rerankers-bench --only " + PREFIX_SWEEP + " --repeats " + repeats + " --threads " + threads);
+      System.out.println("prefix sweep: " + JsonOut.write(r));
+      results.rows().put(PREFIX_SWEEP, r);
+      results.write(json);
+      Report.write(md, results);
+    }
+    System.out.println("wrote " + md + " (" + command + ")");
+  }
+
+  /** The better of two results of one side: the higher rate per set, the lower time to first result. */
+  static Map<String, Object> better(Map<String, Object> x, Map<String, Object> y) {
+    Map<String, Object> out = new LinkedHashMap<>(x);
+    out.put("ttfr_s", Math.min(JsonOut.number(x, "ttfr_s"), JsonOut.number(y, "ttfr_s")));
+    out.put("rss_peak_mb", Math.max(JsonOut.number(x, "rss_peak_mb"), JsonOut.number(y, "rss_peak_mb")));
+    Map<String, Object> sets = new LinkedHashMap<>(JsonOut.map(x.get("sets")));
+    JsonOut.map(y.get("sets")).forEach((k, v) -> sets.merge(k, v, (p, q) ->
+        JsonOut.number(JsonOut.map(p), "pairs_per_s") >= JsonOut.number(JsonOut.map(q), "pairs_per_s") ? p : q));
+    out.put("sets", sets);
+    return out;
+  }
+
+  private static Map<String, Object> javaSide(Path repo, Path work, Row row, String spec, Path workload, int repeats,
+      int threads, Map<String, String> env, String jvmOpts) throws IOException, InterruptedException {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("spec", spec);
+    s.put("workload", workload.toString());
+    s.put("repeats", repeats);
+    s.put("images", row.images());
+    return javaChild(repo, work, row.id(), s, threads, env, jvmOpts);
+  }
+
+  /** Runs {@link JavaSide} in a fresh JVM with this JVM's class path. */
+  static Map<String, Object> javaChild(Path repo, Path work, String id, Map<String, Object> spec, int threads,
+      Map<String, String> env, String jvmOpts) throws IOException, InterruptedException {
+    Path specFile = work.resolve(id + "-java-spec.json");
+    Path result = work.resolve(id + "-java-result.json");
+    Files.writeString(specFile, JsonOut.write(spec), StandardCharsets.UTF_8);
+    Files.deleteIfExists(result);
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String o : jvmOpts.trim().split("\\s+")) {
+      if (!o.isEmpty()) {
+        cmd.add(o);
+      }
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Dai.djl.pytorch.num_threads=" + threads,
+        "-Dai.djl.pytorch.num_interop_threads=1", "-DOPT_OUT_TRACKING=true", "-Dai.djl.offline=true",
+        JavaSide.class.getName(), specFile.toString(), result.toString()));
+    run(cmd, repo, env, 7200);
+    return JsonOut.map(Json.parse(Files.readString(result, StandardCharsets.UTF_8)));
+  }
+
+  private static Map<String, Object> pythonSide(Python py, Path work, Row row, Path model, Path pysrc, Path workload,
+      int repeats, int threads) throws IOException, InterruptedException {
+    Map<String, Object> s = new LinkedHashMap<>(row.pythonExtras());
+    s.put("family", row.family());
+    s.put("model", model.toString());
+    s.put("threads", threads);
+    s.put("repeats", repeats);
+    s.put("batch_size", row.pythonBatch());
+    s.put("workload", workload.toString());
+    s.put("src", pysrc.toString());
+    Path specFile = work.resolve(row.id() + "-python-spec.json");
+    Path result = work.resolve(row.id() + "-python-result.json");
+    Files.writeString(specFile, JsonOut.write(s), StandardCharsets.UTF_8);
+    Files.deleteIfExists(result);
+    py.run(List.of(py.script("peer.py").toString(), specFile.toString(), result.toString()), 7200);
+    return JsonOut.map(Json.parse(Files.readString(result, StandardCharsets.UTF_8)));
+  }
+
+  static void run(List<String> cmd, Path dir, Map<String, String> env, long timeoutSeconds)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Path log = Files.createTempFile("rerankers-bench", ".log");
+    pb.redirectOutput(log.toFile());
+    Process p = pb.start();
+    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IOException(String.join(" ", cmd) + " ran past " + timeoutSeconds + " s; its output: " + log);
+    }
+    String out = Files.readString(log, StandardCharsets.UTF_8);
+    if (p.exitValue() != 0) {
+      throw new IOException(cmd.get(0) + " ... " + cmd.get(cmd.size() - 1) + " failed (exit " + p.exitValue() + "):\n"
+          + Python.tail(out));
+    }
+    Files.delete(log);
+  }
+
+  /** The deepest folder holding both (pyref binds its working folder into the chroot). */
+  static Path commonAncestor(Path a, Path b) {
+    Path p = a;
+    while (p != null && !b.startsWith(p)) {
+      p = p.getParent();
+    }
+    return p == null ? a.getRoot() : p;
+  }
+
+  static Map<String, String> parse(String[] args) {
+    Map<String, String> m = new LinkedHashMap<>();
+    Set<String> flags = Set.of("no-python", "glibc-defaults", "list", "render");
+    for (int i = 0; i < args.length; i++) {
+      if (!args[i].startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument '" + args[i] + "' (options start with --; see --list)");
+      }
+      String key = args[i].substring(2);
+      if (flags.contains(key)) {
+        m.put(key, "true");
+      } else if (i + 1 < args.length) {
+        m.put(key, args[++i]);
+      } else {
+        throw new IllegalArgumentException("option --" + key + " needs a value");
+      }
+    }
+    return m;
+  }
+}
