@@ -50,6 +50,8 @@ import autostub  # noqa: E402
 autostub.install()
 import torch  # noqa: E402
 
+imported_at = since_start()
+
 threads = int(spec["threads"])
 torch.set_num_threads(threads)
 torch.set_num_interop_threads(1)
@@ -250,10 +252,12 @@ def dense():
 
 
 rank = build()
+loaded_at = since_start()
 first = work["first"]
 rank(first["query"], first["docs"])
 ttfr = since_start()
-result = {"family": family, "ttfr_s": ttfr, "threads": torch.get_num_threads(), "versions": versions, "sets": {}}
+result = {"family": family, "ttfr_s": ttfr, "imported_at_s": imported_at, "loaded_at_s": loaded_at,
+          "threads": torch.get_num_threads(), "versions": versions, "sets": {}}
 for name in spec.get("sets", ["varied", "uniform"]):
     cases = work["sets"][name]
     pairs = sum(len(c["docs"]) for c in cases)

@@ -25,10 +25,14 @@ import java.util.Map;
  * </pre>
  */
 public final class JavaSide {
+  /** Seconds from the process start to main: the JVM's own start. */
+  static double MAIN_AT = Double.NaN;
+
   private JavaSide() {}
 
   /** Runs one side; see the class comment. */
   public static void main(String[] args) throws IOException {
+    MAIN_AT = ProcessStats.sinceStart();
     Map<String, Object> spec = JsonOut.map(Json.parse(Files.readString(Path.of(args[0]), StandardCharsets.UTF_8)));
     Map<String, Object> result = run(spec);
     Files.writeString(Path.of(args[1]), JsonOut.write(result), StandardCharsets.UTF_8);
@@ -45,8 +49,13 @@ public final class JavaSide {
     JsonOut.list(spec.getOrDefault("sets", List.of("varied", "uniform"))).forEach(s -> sets.add((String) s));
     Map<String, Object> result = new LinkedHashMap<>();
     try (Reranker ranker = Reranker.load((String) spec.get("spec"))) {
+      double loaded = ProcessStats.sinceStart();
       rank(ranker, work.first(), images);
       result.put("ttfr_s", ProcessStats.sinceStart());
+      // where the time to first result went: JVM start, class loading + engine + model load, first call
+      result.put("main_at_s", MAIN_AT);
+      result.put("loaded_at_s", loaded);
+      result.put("native_libraries", ProcessStats.nativeLibraries());
       result.put("info", ranker.info().details());
       Map<String, Object> rates = new LinkedHashMap<>();
       for (String set : sets) {

@@ -33,6 +33,23 @@ final class ProcessStats {
     return statusKb("VmHWM:") / 1024.0;
   }
 
+  /** Which engines' native libraries this process has mapped (libtorch, onnxruntime, tokenizers). */
+  static java.util.List<String> nativeLibraries() {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+        for (String lib : new String[] {"libtorch_cpu", "libonnxruntime", "libtokenizers", "libdjl_torch"}) {
+          if (line.contains(lib)) {
+            out.add(lib);
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return java.util.List.of();
+    }
+    return java.util.List.copyOf(out);
+  }
+
   private static double statusKb(String key) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
