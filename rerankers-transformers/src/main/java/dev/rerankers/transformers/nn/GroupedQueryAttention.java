@@ -149,17 +149,19 @@ public final class GroupedQueryAttention {
     }
     k = repeatKv(k);
     v = repeatKv(v);
-    NDArray keysT = k.transpose(0, 1, 3, 2);
-    long keys = keysT.getShape().get(3);
+    // fp32 without soft-capping: torch's fused kernel (FusedAttention), else the eager formula
+    NDArray keysT = softcap == 0 && FusedAttention.usable(q, k, v, additiveMask) ? null : k.transpose(0, 1, 3, 2);
+    NDArray keysOrT = keysT == null ? k : keysT;
+    long keys = k.getShape().get(2);
     long rows = Math.max(1, BLOCK_ELEMENTS / Math.max(1, b * heads * keys));
     if (rows >= len) {
-      return output.forward(Attention.mergeHeads(attend(q, keysT, v, additiveMask)));
+      return output.forward(Attention.mergeHeads(attend(q, keysOrT, keysT == null, v, additiveMask)));
     }
     // long inputs: queries in blocks, so the [B, H, rows, keys] scores stay small (rows are independent)
     NDList blocks = new NDList();
     for (long r = 0; r < len; r += rows) {
       NDIndex index = new NDIndex(":, :, {}:{}, :", r, Math.min(len, r + rows));
-      blocks.add(attend(q.get(index), keysT, v, additiveMask.get(index)));
+      blocks.add(attend(q.get(index), keysOrT, keysT == null, v, additiveMask.get(index)));
     }
     NDArray context = NDArrays.concat(blocks, 2);
     blocks.close();
@@ -183,8 +185,15 @@ public final class GroupedQueryAttention {
     return kvHeads;
   }
 
-  /** {@code softmax(q kᵀ · scale [capped] + mask) v} for a block of query rows. */
-  private NDArray attend(NDArray q, NDArray keysT, NDArray v, NDArray mask) {
+  /**
+   * {@code softmax(q kᵀ · scale [capped] + mask) v} for a block of query rows; {@code keys} are k
+   * for the fused kernel, kᵀ for the eager formula.
+   */
+  private NDArray attend(NDArray q, NDArray keys, boolean fused, NDArray v, NDArray mask) {
+    if (fused) {
+      return FusedAttention.attend(q, keys, v, mask, scale);
+    }
+    NDArray keysT = keys;
     // the scores are the big tensors: scaled, capped and masked in place, each new one freed as
     // soon as the next exists
     NDArray scores = q.matMul(keysT);
