@@ -19,8 +19,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The fused-attention experiment (issue 19, item 5): what DJL 0.36 allows instead of the eager
@@ -67,10 +69,49 @@ public final class FusedAttentionExperiment {
     }
   }
 
+  /** The runner's section: {"cases": [{label, eager_ms, sdpa_ms, scripted_ms, sdpa_diff, scripted_diff}]}. */
+  static Map<String, Object> measure(Map<String, Object> spec) throws IOException, MalformedModelException {
+    int iterations = ((Number) spec.getOrDefault("iterations", 20)).intValue();
+    Path dir = Files.createTempDirectory("attention-modules");
+    for (String n : List.of("sdpa.pt", "eager.pt")) {
+      try (InputStream in = FusedAttentionExperiment.class.getResourceAsStream("attention/" + n)) {
+        Files.copy(in, dir.resolve(n), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    List<Object> cases = new ArrayList<>();
+    for (double[] r : times(dir, iterations)) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("label", CASES.get(cases.size()).label());
+      m.put("eager_ms", r[0]);
+      m.put("sdpa_ms", r[1]);
+      m.put("scripted_ms", r[2]);
+      m.put("sdpa_diff", r[3]);
+      m.put("scripted_diff", r[4]);
+      cases.add(m);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("mode", BenchMain.FUSED);
+    out.put("iterations", iterations);
+    out.put("cases", cases);
+    return out;
+  }
+
   static List<String> run(Path modules, int iterations) throws IOException, MalformedModelException {
     List<String> out = new ArrayList<>();
     out.add("| shape | eager (DJL ops) ms | SDPA TorchScript ms | eager TorchScript ms | SDPA max abs diff | scripted max abs diff |");
     out.add("|---|---|---|---|---|---|");
+    List<double[]> t = times(modules, iterations);
+    for (int i = 0; i < t.size(); i++) {
+      double[] r = t.get(i);
+      out.add(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2g | %.2g |", CASES.get(i).label(), r[0], r[1],
+          r[2], r[3], r[4]));
+    }
+    return out;
+  }
+
+  /** Per case: eager ms, SDPA ms, scripted-eager ms, SDPA max |Δ|, scripted max |Δ|. */
+  static List<double[]> times(Path modules, int iterations) throws IOException, MalformedModelException {
+    List<double[]> out = new ArrayList<>();
     try (Model sdpa = load(modules, "sdpa"); Model scripted = load(modules, "eager");
         NDManager base = Placement.pytorch().newBaseManager()) {
       for (Case c : CASES) {
@@ -87,8 +128,7 @@ public final class FusedAttentionExperiment {
           double te = time(iterations, () -> eager(m, q, k, v, mask, scale));
           double tf = time(iterations, () -> module(m, sdpa, q, k, v, mask, s));
           double ts = time(iterations, () -> module(m, scripted, q, k, v, mask, s));
-          out.add(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2g | %.2g |", c.label(), te, tf, ts,
-              maxAbsDiff(ref, fused), maxAbsDiff(ref, one)));
+          out.add(new double[] {te, tf, ts, maxAbsDiff(ref, fused), maxAbsDiff(ref, one)});
         }
       }
     }
@@ -108,7 +148,8 @@ public final class FusedAttentionExperiment {
   static float[] eager(NDManager parent, NDArray q, NDArray k, NDArray v, NDArray mask, float scale) {
     try (NDManager call = parent.newSubManager()) {
       call.tempAttachAll(q, k, v, mask);
-      return Attention.attend(q, k, v, mask, scale).toFloatArray();
+      // the eager formula itself (Attention.attend now takes the fused path when it can)
+      return Attention.weights(q, k, mask, scale).matMul(v).toFloatArray();
     }
   }
 

@@ -42,6 +42,13 @@ public final class JavaSide {
     if (BenchMain.PREFIX_SWEEP.equals(spec.get("mode"))) {
       return PrefixSweep.run(spec);
     }
+    if (BenchMain.FUSED.equals(spec.get("mode"))) {
+      try {
+        return FusedAttentionExperiment.measure(spec);
+      } catch (ai.djl.MalformedModelException e) {
+        throw new IOException(e);
+      }
+    }
     Workload work = Workload.read(Path.of((String) spec.get("workload")));
     boolean images = Boolean.TRUE.equals(spec.get("images"));
     int repeats = ((Number) spec.getOrDefault("repeats", 1)).intValue();

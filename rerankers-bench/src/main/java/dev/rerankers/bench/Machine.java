@@ -45,6 +45,16 @@ final class Machine {
     }
   }
 
+  /** /proc/loadavg's three averages, e.g. "0.42 0.61 0.70". */
+  static String loadLine() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
   /**
    * Waits until the 1-minute load average is below {@code threshold} (checking every minute, at most
    * {@code maxMinutes}); returns the load seen last. Prints each reading.

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -18,51 +20,99 @@ import java.util.stream.Stream;
  */
 final class ModelStore {
   /** Bumped when a generator changes what it writes. */
-  private static final String VERSION = "1";
+  private static final String VERSION = "2";
 
   private final Path dir;
   private final Python python;
   private final Path repo;
+  private final boolean tiny;
 
-  ModelStore(Path dir, Python python, Path repo) {
+  /**
+   * @param tiny the smoke run's models: the same families and tokenizers, tiny widths, one layer
+   */
+  ModelStore(Path dir, Python python, Path repo, boolean tiny) {
     this.dir = dir;
     this.python = python;
     this.repo = repo;
+    this.tiny = tiny;
   }
 
   Path dir() {
     return dir;
   }
 
+  private int layers(String name) {
+    return tiny ? 1 : Row.layers(name);
+  }
+
+  private int visionLayers(String name) {
+    return tiny ? Math.min(1, Row.visionLayers(name)) : Row.visionLayers(name);
+  }
+
+  private String stamp(String name) {
+    return VERSION + (tiny ? " tiny" : "") + " layers=" + layers(name) + " vision=" + visionLayers(name);
+  }
+
+  private boolean fresh(String name) throws IOException {
+    Path marker = dir.resolve(name).resolve(".bench-model");
+    return Files.isRegularFile(marker) && Files.readString(marker).equals(stamp(name));
+  }
+
+  /** How many of {@code names} must be made (missing or stale). */
+  long missing(Collection<String> names) throws IOException {
+    long n = 0;
+    for (String name : new LinkedHashSet<>(names)) {
+      if (!fresh(name)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** The folder of {@code name}, made first when missing or stale. */
   Path ensure(String name) throws IOException, InterruptedException {
-    Path folder = dir.resolve(name);
-    String stamp = VERSION + " layers=" + Row.layers(name) + " vision=" + Row.visionLayers(name);
-    Path marker = folder.resolve(".bench-model");
-    if (Files.isRegularFile(marker) && Files.readString(marker).equals(stamp)) {
-      return folder;
-    }
-    Files.createDirectories(dir);
-    switch (name) {
-      case "flashrank-minilm-l12" -> {
-        bertTokenizer();
-        python.run(List.of(python.script("make_flashrank_model.py").toString(), folder.toString(),
-            dir.resolve("_bert-uncased-tokenizer/tokenizer.json").toString()), 3600);
+    ensureAll(List.of(name));
+    return dir.resolve(name);
+  }
+
+  /** Makes the missing or stale folders of {@code names}: the seeded ones in one Python process. */
+  void ensureAll(Collection<String> names) throws IOException, InterruptedException {
+    List<String> jobs = new ArrayList<>();
+    List<String> made = new ArrayList<>();
+    for (String name : new LinkedHashSet<>(names)) {
+      if (fresh(name)) {
+        continue;
       }
-      default -> {
-        bertTokenizer();
-        miniLmOnnx();
-        qwen2vlProcessor();
-        List<String> args = new ArrayList<>(List.of(python.script("make_models.py").toString(), dir.toString(),
-            python.shared().toString(), name, Integer.toString(Row.layers(name))));
-        if (Row.visionLayers(name) > 0) {
-          args.add(Integer.toString(Row.visionLayers(name)));
+      Files.createDirectories(dir);
+      bertTokenizer();
+      if (name.equals("flashrank-minilm-l12")) {
+        List<String> args = new ArrayList<>(List.of(python.script("make_flashrank_model.py").toString(),
+            dir.resolve(name).toString(), dir.resolve("_bert-uncased-tokenizer/tokenizer.json").toString()));
+        if (tiny) {
+          args.add("--tiny");
         }
         python.run(args, 3600);
+        Files.writeString(dir.resolve(name).resolve(".bench-model"), stamp(name));
+      } else {
+        jobs.add(name + ":" + layers(name) + (visionLayers(name) > 0 ? ":" + visionLayers(name) : ""));
+        made.add(name);
       }
     }
-    Files.writeString(marker, stamp);
-    return folder;
+    if (jobs.isEmpty()) {
+      return;
+    }
+    miniLmOnnx();
+    qwen2vlProcessor();
+    List<String> args = new ArrayList<>(List.of(python.script("make_models.py").toString(), dir.toString(),
+        python.shared().toString()));
+    if (tiny) {
+      args.add("--tiny");
+    }
+    args.addAll(jobs);
+    python.run(args, 3600);
+    for (String name : made) {
+      Files.writeString(dir.resolve(name).resolve(".bench-model"), stamp(name));
+    }
   }
 
   static final String BERT_TOKENIZER_CONFIG = "{\"do_lower_case\": true, \"model_max_length\": 512, "

@@ -21,7 +21,8 @@ import javax.imageio.ImageIO;
  * "varied": every third document is a bare title (~10-20 tokens), the others title + abstract
  * (~100-500 tokens, cut by each model's own limit), as a first-stage retriever returns them;
  * "uniform": the first {@value #UNIFORM_WORDS} words of each title + abstract (~130 tokens). The
- * "first" call (time to first result) is the first query with {@value #FIRST_DOCS} uniform documents.
+ * "first" call (time to first result) is the first query with its first uniform documents ({@value
+ * #FIRST_DOCS} for the small models, fewer for the large ones).
  * For image rankers the documents are seeded synthetic PNGs instead: "varied" from 112x112 to 448x448
  * pixels, "uniform" all 448x448.
  *
@@ -32,8 +33,13 @@ record Workload(Map<String, List<Map<String, Object>>> sets, Map<String, Object>
   static final int UNIFORM_WORDS = 100;
   static final int FIRST_DOCS = 10;
 
-  /** Text documents from {@code scifact} (queries.jsonl, corpus.jsonl). */
+  /** Text documents from {@code scifact} (queries.jsonl, corpus.jsonl), a first call of {@value #FIRST_DOCS}. */
   static Workload text(Path scifact, int queries, int candidates) throws IOException {
+    return text(scifact, queries, candidates, FIRST_DOCS);
+  }
+
+  /** Text documents from {@code scifact}, a first call of {@code firstDocs} documents. */
+  static Workload text(Path scifact, int queries, int candidates, int firstDocs) throws IOException {
     List<String> qs = new ArrayList<>();
     for (String line : Files.readAllLines(scifact.resolve("queries.jsonl"), StandardCharsets.UTF_8)) {
       if (qs.size() == queries) {
@@ -71,13 +77,13 @@ record Workload(Map<String, List<Map<String, Object>>> sets, Map<String, Object>
       }
       sets.put(set, calls);
     }
-    List<String> firstDocs = JsonOut.list(sets.get("uniform").get(0).get("docs")).stream()
-        .limit(FIRST_DOCS).map(String.class::cast).toList();
-    return new Workload(sets, call(qs.get(0), firstDocs));
+    List<String> firstCall = JsonOut.list(sets.get("uniform").get(0).get("docs")).stream()
+        .limit(firstDocs).map(String.class::cast).toList();
+    return new Workload(sets, call(qs.get(0), firstCall));
   }
 
   /** Image documents (PNG files written under {@code dir}) for SciFact queries. */
-  static Workload images(Path scifact, Path dir, int queries, int candidates) throws IOException {
+  static Workload images(Path scifact, Path dir, int queries, int candidates, int firstDocs) throws IOException {
     Workload text = text(scifact, queries, 1);
     Files.createDirectories(dir);
     Random rnd = new Random(19);
@@ -98,7 +104,7 @@ record Workload(Map<String, List<Map<String, Object>>> sets, Map<String, Object>
       }
       sets.put(set, calls);
     }
-    List<String> first = JsonOut.list(sets.get("uniform").get(0).get("docs")).stream().limit(2)
+    List<String> first = JsonOut.list(sets.get("uniform").get(0).get("docs")).stream().limit(firstDocs)
         .map(String.class::cast).toList();
     return new Workload(sets, call((String) sets.get("uniform").get(0).get("query"), first));
   }

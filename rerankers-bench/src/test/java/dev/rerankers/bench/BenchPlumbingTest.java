@@ -62,6 +62,30 @@ class BenchPlumbingTest {
     assertThat(JsonOut.map(r.get("info"))).containsEntry("batchSize", "4");
   }
 
+  /**
+   * The ONNX backends run without libtorch in the process (DJL's OnnxRuntime engine would load it as
+   * its "alternative engine"; rerankers-flashrank turns that off): dense's bundled model in a child
+   * JVM whose class path has both engines, as every application with the transformers module has.
+   */
+  @Test
+  void should_not_map_libtorch_for_an_onnx_backend(@TempDir Path tmp) throws Exception {
+    assumeTrue(Files.isDirectory(Path.of("/proc/self")), "reads /proc");
+    Map<String, Object> call = new LinkedHashMap<>();
+    call.put("query", "vitamin b12 deficiency");
+    call.put("docs", List.of("homocysteine rises with low B12", "the weather in Lisbon"));
+    Workload w = new Workload(Map.of("varied", List.of(call)), call);
+    Path workload = tmp.resolve("workload.json");
+    w.write(workload);
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("spec", "dense?cacheSize=0&intraOpThreads=1");
+    spec.put("workload", workload.toString());
+    spec.put("sets", List.of("varied"));
+    Map<String, Object> r = BenchMain.javaChild(tmp, tmp, "onnx-only", spec, 1, Map.of(), "");
+    System.out.println("dense in a fresh JVM: native libraries " + r.get("native_libraries") + ", first result "
+        + r.get("ttfr_s") + " s, peak RSS " + r.get("rss_peak_mb") + " MiB");
+    assertThat(JsonOut.list(r.get("native_libraries"))).contains("libonnxruntime").doesNotContain("libtorch_cpu");
+  }
+
   @Test
   void should_keep_the_better_of_two_runs_per_side() {
     Map<String, Object> a = side(10, 20, 3.0, 500);
@@ -78,15 +102,64 @@ class BenchPlumbingTest {
     Results results = new Results(new LinkedHashMap<>());
     results.rows().put("quiet-row", entry(side(30, 20, 1.5, 400), side(10, 25, 5.0, 600), 0.4, true));
     results.rows().put("loaded-row", entry(side(12, 10, 3.0, 900), side(10, 10, 4.0, 800), 2.7, false));
-    String md = Report.render(results);
+    results.rows().put("cds-row", entry(side(30, 20, 2.5, 400), side(10, 25, 5.0, 600), 0.4, true));
+    JsonOut.map(results.rows().get("cds-row")).put("java_cds", Map.of("main_at_s", 0.05, "loaded_at_s", 1.2,
+        "ttfr_s", 1.75));
+    String md = Report.render(results, "");
     System.out.println(md);
     assertThat(md).contains("| quiet-row |").contains("30.0 / 10.0 (3.00×)").contains("20.0 / 25.0 (0.80×)")
         .contains("| quiet-row | ✓ | ✗ | ✓ (1.50 s) | ✓ |")
         .contains("12.0 / 10.0 (1.20×) ⚠").contains("| loaded-row | ✗ ⚠ | ✓ ⚠ | — | ✗ ⚠ |")
-        .contains("0.40–0.40 |");
+        .contains("0.40–0.40 |")
+        .contains("| cds-row | ✓ | ✗ | ✗ (2.50 s; 1.75 s with AppCDS) | ✓ |").contains("| cds-row | – / – / 2.50 | 0.05 / 1.20 / 1.75 |");
     assertThatThrownBy(() -> BenchMain.parse(new String[] {"--rounds"})).hasMessageContaining("needs a value");
     assertThatThrownBy(() -> BenchMain.parse(new String[] {"rounds"})).hasMessageContaining("unexpected argument");
     assertThat(BenchMain.commonAncestor(Path.of("/work/wt/x"), Path.of("/work/shared"))).isEqualTo(Path.of("/work"));
+  }
+
+  /** The runner rewrites only its own section of docs/benchmarks.md; other sections (issue 20's graph table) stay. */
+  @Test
+  void should_replace_only_the_table_section(@TempDir Path tmp) throws Exception {
+    String doc = "# Benchmarks\n\nintro\n\n" + Report.BEGIN + "\nold table\n" + Report.END + "\n\n## Goals analysis\n"
+        + "hand-written\n\n<!-- bench:graph:begin -->\ngraph figures\n<!-- bench:graph:end -->\n";
+    Path md = tmp.resolve("benchmarks.md");
+    Files.writeString(md, doc);
+    Results results = new Results(new LinkedHashMap<>());
+    results.rows().put("quiet-row", entry(side(30, 20, 1.5, 400), side(10, 25, 5.0, 600), 0.4, true));
+    Report.write(md, results, "SMOKE RUN");
+    String out = Files.readString(md);
+    assertThat(out).startsWith("# Benchmarks\n\nintro\n\n" + Report.BEGIN + "\n")
+        .endsWith(Report.END + "\n\n## Goals analysis\nhand-written\n\n<!-- bench:graph:begin -->\ngraph figures\n"
+            + "<!-- bench:graph:end -->\n")
+        .contains("**SMOKE RUN**").contains("| quiet-row |").doesNotContain("old table");
+    // a second write replaces the section again, nothing accumulates
+    Report.write(md, results, "");
+    String again = Files.readString(md);
+    assertThat(again.split(java.util.regex.Pattern.quote(Report.BEGIN), -1)).hasSize(2);
+    assertThat(again).doesNotContain("SMOKE RUN").contains("hand-written").contains("graph figures");
+    // a page without the markers gets them appended; a missing page is created
+    assertThat(Report.replaceSection("# Page\n", "t\n")).isEqualTo("# Page\n\n" + Report.BEGIN + "\nt\n" + Report.END + "\n");
+    Path fresh = tmp.resolve("new.md");
+    Report.write(fresh, results, "");
+    assertThat(Files.readString(fresh)).startsWith("# Benchmarks").contains(Report.BEGIN).contains(Report.END);
+  }
+
+  /** Every row has a model or the backend's default, fits the estimate, and shrinks for --smoke. */
+  @Test
+  void should_size_rows_for_the_time_budget_and_the_smoke_run() {
+    List<Row> rows = Row.all();
+    assertThat(rows).extracting(Row::id).doesNotHaveDuplicates().doesNotContain(BenchMain.PREFIX_SWEEP, BenchMain.FUSED);
+    assertThat(rows.stream().mapToInt(Row::estSeconds).sum()).as("full run, seconds, before model making")
+        .isLessThanOrEqualTo(20 * 60);
+    for (Row r : rows) {
+      assertThat(r.firstDocs()).isBetween(1, r.candidates());
+      Row s = r.smoke();
+      assertThat(s.queries() * s.candidates()).isLessThanOrEqualTo(3);
+      assertThat(s.repeats()).isEqualTo(1);
+      assertThat(s.id()).isEqualTo(r.id());
+      assertThat(s.shape()).contains("SMOKE");
+    }
+    assertThat(rows).extracting(Row::model).contains(BenchMain.SWEEP_MODEL);
   }
 
   static Map<String, Object> side(double varied, double uniform, double ttfr, double rss) {
