@@ -76,13 +76,20 @@ def transformers5_shims():
                     pair_ids = pair_ids[:-remove]
             return {"input_ids": ids + pair_ids}
         PreTrainedTokenizerBase.prepare_for_model = prepare_for_model
-    from transformers import AutoModelForCausalLM
+    from transformers import AutoModelForCausalLM, PreTrainedModel
     original = AutoModelForCausalLM.from_pretrained.__func__
 
     def from_pretrained(cls, *a, **k):
         k.pop("device_map", None)  # accelerate is absent
         return original(cls, *a, **k)
     AutoModelForCausalLM.from_pretrained = classmethod(from_pretrained)
+    # MonoVLMRanker loads Qwen2VLForConditionalGeneration directly, with a device_map too
+    original_pm = PreTrainedModel.from_pretrained.__func__
+
+    def pm_from_pretrained(cls, *a, **k):
+        k.pop("device_map", None)
+        return original_pm(cls, *a, **k)
+    PreTrainedModel.from_pretrained = classmethod(pm_from_pretrained)
 
 
 def build():

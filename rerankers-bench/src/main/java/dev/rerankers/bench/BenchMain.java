@@ -127,7 +127,12 @@ public final class BenchMain {
       needed.add(fusedRow.model());
     }
     String machine = Machine.describe();
-    String command = "bin/rerankers-bench " + String.join(" ", args);
+    List<String> shown = new ArrayList<>(List.of(args));
+    int repoAt = shown.indexOf("--repo");
+    if (repoAt >= 0 && repoAt + 1 < shown.size()) {
+      shown.subList(repoAt, repoAt + 2).clear();
+    }
+    String command = String.join(" ", List.of("bin/rerankers-bench", String.join(" ", shown))).trim();
     long toMake = models.missing(needed);
     int estimate = rows.stream().mapToInt(Row::estSeconds).sum() * rounds + (sweep ? (smoke ? 10 : SWEEP_SECONDS) : 0)
         + (fused ? (smoke ? 10 : FUSED_SECONDS) : 0) + (int) toMake * (smoke ? 3 : MAKE_SECONDS);
@@ -185,7 +190,11 @@ public final class BenchMain {
       }
       Map<String, Object> entry = new LinkedHashMap<>();
       if (row.ttfrGoal() && !a.containsKey("no-cds")) {
-        entry.put("java_cds", appCds(repo, work, row, spec, workload, threads, env, a.getOrDefault("jvm-opts", "")));
+        try {
+          entry.put("java_cds", appCds(repo, work, row, spec, workload, threads, env, a.getOrDefault("jvm-opts", "")));
+        } catch (IOException e) {
+          System.out.println("AppCDS run skipped: " + e.getMessage());
+        }
       }
       entry.put("shape", row.shape());
       entry.put("type", row.type());
@@ -303,6 +312,12 @@ public final class BenchMain {
    */
   private static Map<String, Object> appCds(Path repo, Path work, Row row, String spec, Path workload, int threads,
       Map<String, String> env, String jvmOpts) throws IOException, InterruptedException {
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      if (Files.isDirectory(Path.of(entry))) {
+        throw new IOException("the class path has a directory (" + entry + "); AppCDS archives need jars only "
+            + "(bin/rerankers-bench runs from jars)");
+      }
+    }
     Path jsa = work.resolve(row.id() + ".jsa");
     Files.deleteIfExists(jsa);
     Map<String, Object> s = new LinkedHashMap<>();
