@@ -98,7 +98,7 @@ record Row(String id, String type, String model, String peerModel, String family
 
   /** This row for the smoke run: one query, a few candidates, one pass. */
   Row smoke() {
-    return new Row(id, type, model, peerModel, family, shape + " (SMOKE: tiny widths, 1 layer)", javaOptions,
-        pythonBatch, 1, images ? 2 : 3, images ? 1 : 2, 1, estSeconds / 10, images, ttfrGoal, pythonExtras);
+    return new Row(id, type, model, peerModel, family, shape + " (SMOKE: tiny widths and 1 layer where seeded)",
+        javaOptions, pythonBatch, 1, images ? 2 : 3, images ? 1 : 2, 1, estSeconds / 10, images, ttfrGoal, pythonExtras);
   }
 }
