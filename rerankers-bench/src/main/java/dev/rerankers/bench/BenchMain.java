@@ -180,16 +180,24 @@ public final class BenchMain {
             continue;
           }
           loads.add(Machine.waitQuiet(quietLoad, quietWait));
-          Map<String, Object> r = side.equals("java")
-              ? javaSide(repo, work, row, spec, workload, repeats, threads, env, a.getOrDefault("jvm-opts", ""))
-              : pythonSide(py, work, row, peerModel, pysrc, workload, repeats, threads);
+          Map<String, Object> r;
+          try {
+            r = side.equals("java")
+                ? javaSide(repo, work, row, spec, workload, repeats, threads, env, a.getOrDefault("jvm-opts", ""))
+                : pythonSide(py, work, row, peerModel, pysrc, workload, repeats, threads);
+          } catch (IOException e) {
+            // one side failing (a model it cannot load) is a finding for the table, not the end of the run
+            r = new LinkedHashMap<>();
+            r.put("error", errorLine(e.getMessage()));
+          }
           loads.add(Machine.load());
           System.out.println(side + ": " + JsonOut.write(r));
           best.merge(side, r, (x, y) -> better(JsonOut.map(x), JsonOut.map(y)));
         }
       }
       Map<String, Object> entry = new LinkedHashMap<>();
-      if (row.ttfrGoal() && !a.containsKey("no-cds")) {
+      if (row.ttfrGoal() && !a.containsKey("no-cds") && best.get("java") != null
+          && JsonOut.map(best.get("java")).get("error") == null) {
         try {
           entry.put("java_cds", appCds(repo, work, row, spec, workload, threads, env, a.getOrDefault("jvm-opts", "")));
         } catch (IOException e) {
@@ -282,8 +290,25 @@ public final class BenchMain {
         (System.nanoTime() - started) / 60e9, Machine.loadLine());
   }
 
+  /** The most telling line of a failed side's output: its last exception message, else its first line. */
+  static String errorLine(String output) {
+    String found = null;
+    for (String line : String.valueOf(output).split("\n")) {
+      String t = line.strip();
+      if (t.matches("^(Exception in thread.*|[\\w.$]+(Exception|Error): .*)")) {
+        found = t.replaceFirst("^Exception in thread \"[^\"]*\" ", "");
+      }
+    }
+    String first = String.valueOf(output).split("\n")[0];
+    String line = found != null ? found : first;
+    return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+  }
+
   /** The better of two results of one side: the higher rate per set, the lower time to first result. */
   static Map<String, Object> better(Map<String, Object> x, Map<String, Object> y) {
+    if (x.get("error") != null || y.get("error") != null) {
+      return x.get("error") == null ? x : y;
+    }
     Map<String, Object> out = new LinkedHashMap<>(x);
     out.put("ttfr_s", Math.min(JsonOut.number(x, "ttfr_s"), JsonOut.number(y, "ttfr_s")));
     out.put("rss_peak_mb", Math.max(JsonOut.number(x, "rss_peak_mb"), JsonOut.number(y, "rss_peak_mb")));

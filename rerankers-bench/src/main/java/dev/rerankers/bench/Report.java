@@ -62,6 +62,7 @@ final class Report {
         + "| first result s Java / Python | peak RSS MiB Java / Python | load avg | threads | machine | rerun |\n");
     sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
     StringBuilder goals = new StringBuilder();
+    StringBuilder errors = new StringBuilder();
     goals.append("| backend | varied ≥ 1.5× | uniform ≥ 1.0× | first result ≤ 2 s | peak RSS ≤ Python |\n");
     goals.append("|---|---|---|---|---|\n");
     for (Map.Entry<String, Object> e : results.rows().entrySet()) {
@@ -69,6 +70,13 @@ final class Report {
         continue;
       }
       Map<String, Object> r = JsonOut.map(e.getValue());
+      for (String side : new String[] {"java", "python"}) {
+        Object err = r.get(side) == null ? null : JsonOut.map(r.get(side)).get("error");
+        if (err != null) {
+          errors.append(String.format(Locale.ROOT, "- `%s`, %s side failed: %s%n", e.getKey(), side,
+              err.toString().replace('|', '/').replace('`', '\'')));
+        }
+      }
       Map<String, Object> java = r.get("java") == null ? null : JsonOut.map(r.get("java"));
       Map<String, Object> py = r.get("python") == null ? null : JsonOut.map(r.get("python"));
       boolean loaded = JsonOut.number(r, "load_max") >= QUIET;
@@ -87,6 +95,9 @@ final class Report {
           Boolean.TRUE.equals(r.get("ttfr_goal")) ? goal(jt <= 2.0, jt, loaded) + " (" + f(jt, 2) + " s" + cds(r) + ")"
               : "—",
           goal(jr <= pr, pr, loaded)));
+    }
+    if (errors.length() > 0) {
+      sb.append("\nFailed sides (no figures; \"–\" above):\n\n").append(errors);
     }
     sb.append("\n### Goals met\n\n");
     sb.append("≥ 1.5× the peer's pairs/s on varied lengths, ≥ 1.0× on uniform ones; time to first result ≤ 2 s for "

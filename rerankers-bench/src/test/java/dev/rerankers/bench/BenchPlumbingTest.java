@@ -162,6 +162,24 @@ class BenchPlumbingTest {
     assertThat(rows).extracting(Row::model).contains(BenchMain.SWEEP_MODEL);
   }
 
+  /** A side that fails (e.g. a model it cannot load) is reported in the table, not the end of the run. */
+  @Test
+  void should_report_a_failed_side() {
+    String out = "/usr/bin/java ... failed (exit 1):\nSLF4J(W): No SLF4J providers were found.\n"
+        + "Exception in thread \"main\" dev.rerankers.CheckpointException: tensor x holds 2359296000 bytes\n"
+        + "\tat dev.rerankers.Reranker.load(Reranker.java:133)\n";
+    assertThat(BenchMain.errorLine(out)).isEqualTo("dev.rerankers.CheckpointException: tensor x holds 2359296000 bytes");
+    assertThat(BenchMain.errorLine("pyref failed (exit 1):\nTraceback (most recent call last):\n"
+        + "ValueError: Using a `device_map` requires accelerate\n")).isEqualTo("ValueError: Using a `device_map` requires accelerate");
+    Map<String, Object> failed = new LinkedHashMap<>(Map.of("error", "dev.rerankers.CheckpointException: too big"));
+    assertThat(BenchMain.better(side(1, 1, 1, 1), failed)).doesNotContainKey("error");
+    Results results = new Results(new LinkedHashMap<>());
+    results.rows().put("broken-row", entry(failed, side(10, 25, 5.0, 600), 0.4, false));
+    String md = Report.render(results, "");
+    assertThat(md).contains("| broken-row |").contains("– / 10.0")
+        .contains("- `broken-row`, java side failed: dev.rerankers.CheckpointException: too big");
+  }
+
   static Map<String, Object> side(double varied, double uniform, double ttfr, double rss) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("ttfr_s", ttfr);
