@@ -12,6 +12,7 @@ import dev.rerankers.spi.Option;
 import dev.rerankers.spi.OptionValues;
 import dev.rerankers.spi.RerankerProvider;
 import dev.rerankers.spi.Scorer;
+import dev.rerankers.transformers.checkpoint.CpuPasses;
 import dev.rerankers.transformers.checkpoint.Placement;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,8 @@ import java.util.Set;
  * Options beyond the common ones ({@code device}, {@code dtype}, {@code batchSize} default 16,
  * {@code maxLength}) are declared below: for {@code llm-layerwise} {@link #PROMPT}, {@link
  * #CUTOFF_LAYERS}, {@link #COMPRESS_RATIO}, {@link #COMPRESS_LAYERS}, {@link #STOP_AT_CUTOFF}; for
- * {@code mxbaiv2} and {@code qwen3-reranker} {@link #INSTRUCTION}. See docs/llmlayerwise.md. Found
+ * {@code mxbaiv2} and {@code qwen3-reranker} {@link #INSTRUCTION}; for every type {@link
+ * #PREFIX_CACHE} and {@link #CPU_CHUNK_MB}. See docs/llmlayerwise.md. Found
  * by {@link java.util.ServiceLoader}; use {@code Reranker.load(...)}.
  */
 public final class LlmProvider implements RerankerProvider {
@@ -69,6 +71,17 @@ public final class LlmProvider implements RerankerProvider {
   public static final Option<Boolean> STOP_AT_CUTOFF =
       Option.bool("stopAtCutoff", "stop the forward (and the loading) at the cutoff layer; false runs every layer "
           + "(same scores, more work)").defaultValue(true);
+  /** Option (every type): run each batch's shared prefix once and continue the rows from its keys and values. */
+  public static final Option<Boolean> PREFIX_CACHE =
+      Option.bool("prefixCache", "run the tokens every prompt of a batch starts with (system prompt, instruction, "
+          + "query) once and continue each row from their cached keys and values; false runs every prompt whole "
+          + "(same scores, more work)").defaultValue(true);
+  /** Option (every type): on the CPU, the largest layer intermediate one forward pass may create, in MiB. */
+  public static final Option<Integer> CPU_CHUNK_MB =
+      Option.integer("cpuChunkMb", "on CPU, split a batch into passes and the feed-forward into token chunks whose "
+              + "largest intermediate stays under this many MiB; 0 never splits")
+          .atLeast(0)
+          .defaultValue((int) (CpuPasses.DEFAULT_BUDGET_BYTES >> 20));
   /** Option (mxbaiv2, qwen3-reranker): a task instruction. */
   public static final Option<String> INSTRUCTION =
       Option.text("instruction", "the task instruction, put before the query");
@@ -78,11 +91,11 @@ public final class LlmProvider implements RerankerProvider {
   private static final Option<Integer> MAX_LENGTH = CommonOptions.MAX_LENGTH.atLeast(8)
       .doc("prompt length budget in tokens (Python's max_length)");
   private static final List<Option<?>> LAYERWISE_OPTIONS = List.of(BATCH_SIZE, MAX_LENGTH.defaultValue(512), PROMPT,
-      CUTOFF_LAYERS, COMPRESS_RATIO, COMPRESS_LAYERS, STOP_AT_CUTOFF);
+      CUTOFF_LAYERS, COMPRESS_RATIO, COMPRESS_LAYERS, STOP_AT_CUTOFF, PREFIX_CACHE, CPU_CHUNK_MB);
   private static final List<Option<?>> MXBAI_OPTIONS = List.of(BATCH_SIZE, MAX_LENGTH.defaultValue(8192),
-      INSTRUCTION);
+      INSTRUCTION, PREFIX_CACHE, CPU_CHUNK_MB);
   private static final List<Option<?>> QWEN3_OPTIONS = List.of(BATCH_SIZE, MAX_LENGTH.defaultValue(8192),
-      INSTRUCTION.defaultValue(Qwen3Prompt.DEFAULT_INSTRUCTION));
+      INSTRUCTION.defaultValue(Qwen3Prompt.DEFAULT_INSTRUCTION), PREFIX_CACHE, CPU_CHUNK_MB);
 
   @Override
   public String name() {
@@ -114,7 +127,7 @@ public final class LlmProvider implements RerankerProvider {
         o.optional(CommonOptions.DTYPE).orElse(null));
     if (!LAYERWISE.equals(type)) {
       return new LlmSettings(o.get(BATCH_SIZE), o.get(MAX_LENGTH), placement, null, o.optional(INSTRUCTION),
-          Optional.empty(), true, List.of());
+          Optional.empty(), true, List.of(), o.get(PREFIX_CACHE), (long) o.get(CPU_CHUNK_MB) << 20);
     }
     List<String> given = new ArrayList<>();
     for (Option<?> layerOption : List.of(CUTOFF_LAYERS, COMPRESS_RATIO, COMPRESS_LAYERS, STOP_AT_CUTOFF)) {
@@ -128,7 +141,7 @@ public final class LlmProvider implements RerankerProvider {
             o.optional(COMPRESS_RATIO).orElse(1), o.optional(COMPRESS_LAYERS).orElse(List.of())))
         : Optional.empty();
     return new LlmSettings(o.get(BATCH_SIZE), o.get(MAX_LENGTH), placement, o.get(PROMPT), Optional.empty(), layers,
-        o.get(STOP_AT_CUTOFF), given);
+        o.get(STOP_AT_CUTOFF), given, o.get(PREFIX_CACHE), (long) o.get(CPU_CHUNK_MB) << 20);
   }
 
   /** A layer list: {@code 28}, {@code 24,40} or {@code [24, 40]}. */

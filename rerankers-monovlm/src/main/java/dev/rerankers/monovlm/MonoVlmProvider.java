@@ -11,6 +11,7 @@ import dev.rerankers.spi.Option;
 import dev.rerankers.spi.OptionValues;
 import dev.rerankers.spi.RerankerProvider;
 import dev.rerankers.spi.Scorer;
+import dev.rerankers.transformers.checkpoint.CpuPasses;
 import dev.rerankers.transformers.checkpoint.Placement;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,6 +77,13 @@ public final class MonoVlmProvider implements RerankerProvider {
       Option.integer("maxImagePixels", "the largest image decoded, width × height").atLeast(1)
           .atMost(Integer.MAX_VALUE / 4).defaultValue((int) ImageOptions.DEFAULT_MAX_PIXELS);
 
+  /** Option: on the CPU, the largest layer intermediate one forward pass may create, in MiB. */
+  public static final Option<Integer> CPU_CHUNK_MB =
+      Option.integer("cpuChunkMb", "on CPU, split a batch into passes and the feed-forward into token chunks whose "
+              + "largest intermediate stays under this many MiB; 0 never splits")
+          .atLeast(0)
+          .defaultValue((int) (CpuPasses.DEFAULT_BUDGET_BYTES >> 20));
+
   private static final Option<Integer> BATCH_SIZE = CommonOptions.BATCH_SIZE.defaultValue(1)
       .doc("images per forward pass (Python scores one at a time; batching changes scores only by rounding)");
   private static final Option<Integer> MAX_LENGTH = CommonOptions.MAX_LENGTH
@@ -97,7 +105,7 @@ public final class MonoVlmProvider implements RerankerProvider {
   @Override
   public List<Option<?>> options(String modelType) {
     return List.of(BATCH_SIZE, MAX_LENGTH, BASE_MODEL, PROCESSOR, PROMPT_TEMPLATE, TOKEN_FALSE, TOKEN_TRUE,
-        RETURN_LOGITS, MIN_PIXELS, MAX_PIXELS, ALLOW_URLS, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS);
+        RETURN_LOGITS, MIN_PIXELS, MAX_PIXELS, ALLOW_URLS, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, CPU_CHUNK_MB);
   }
 
   @Override
@@ -122,7 +130,8 @@ public final class MonoVlmProvider implements RerankerProvider {
         o.optional(CommonOptions.DTYPE).orElse(null));
     return new MonoVlmSettings(o.get(BATCH_SIZE), placement, o.optional(BASE_MODEL), o.optional(PROCESSOR),
         o.get(PROMPT_TEMPLATE), o.get(TOKEN_FALSE), o.get(TOKEN_TRUE), o.get(RETURN_LOGITS),
-        optionalInt(o.optional(MIN_PIXELS)), optionalInt(o.optional(MAX_PIXELS)), images, hub);
+        optionalInt(o.optional(MIN_PIXELS)), optionalInt(o.optional(MAX_PIXELS)), images, hub,
+        (long) o.get(CPU_CHUNK_MB) << 20);
   }
 
   private static OptionalInt optionalInt(Optional<Integer> v) {

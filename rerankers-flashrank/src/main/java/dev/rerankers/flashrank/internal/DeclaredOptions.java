@@ -19,7 +19,7 @@ public final class DeclaredOptions {
 
   /**
    * Pairs or texts per ONNX Runtime call: with batches sorted by length, 8 was fastest on CPU in
-   * FlashRankBenchmark (MiniLM-L12, int8: 3.7x FlashRank's one-batch-per-query on mixed lengths,
+   * the FlashRank benchmark (MiniLM-L12, int8: 3.7x FlashRank's one-batch-per-query on mixed lengths,
    * 1.9x on uniform ones, against 1.4x and 1.2x with 32).
    */
   public static final Option<Integer> BATCH_SIZE = CommonOptions.BATCH_SIZE.defaultValue(8)

@@ -60,11 +60,13 @@ public final class LayerwiseModel implements ScoreModel {
   }
 
   @Override
-  public double[] scores(NDManager manager, PaddedBatch batch, List<PromptTokens> prompts) {
+  public double[] scores(NDManager manager, PaddedBatch batch, List<PromptTokens> prompts, Plan plan) {
     if (batch.leftPadded()) {
       throw new IllegalArgumentException("layerwise scoring (and BAAI's compression) needs right padding");
     }
     int b = batch.size();
+    DecoderModel.PrefixCache prefix = plan.prefix();
+    int cached = prefix == null ? 0 : prefix.length();
     Shape shape = new Shape(b, batch.length());
     NDArray ids = manager.create(batch.inputIds(), shape);
     NDArray mask = manager.create(batch.attentionMask(), shape);
@@ -72,11 +74,12 @@ public final class LayerwiseModel implements ScoreModel {
     int[] queryLengths = new int[b];
     int[] promptLengths = new int[b];
     for (int i = 0; i < b; i++) {
-      queryLengths[i] = prompts.get(i).queryLength();
+      // the cached prefix lies within the query part (prefixLimit), so compression sees the rest of it
+      queryLengths[i] = prompts.get(i).queryLength() - cached;
       promptLengths[i] = prompts.get(i).promptLength();
     }
     NDArray h = decoder.embed(ids);
-    DecoderModel.Context ctx = decoder.context(mask);
+    DecoderModel.Context ctx = plan.context(decoder, mask);
     NDArray captured = null;
     int[] capturedLengths = null;
     for (int layer = 0; layer < runLayers; layer++) {
@@ -90,7 +93,7 @@ public final class LayerwiseModel implements ScoreModel {
         h = r.hidden();
         lengths = r.lengths();
         mask = mask(manager, lengths, (int) h.getShape().get(1));
-        ctx = decoder.context(mask);
+        ctx = decoder.context(mask, prefix, 0).withCpuBudget(plan.cpuBudgetBytes());
       }
       NDArray next = decoder.layer(layer, h, ctx);
       h.close(); // only the newest hidden state stays alive
@@ -114,6 +117,34 @@ public final class LayerwiseModel implements ScoreModel {
       out[i] = f[i];
     }
     return out;
+  }
+
+  @Override
+  public DecoderModel.PrefixCache prefill(NDManager manager, long[] prefixIds, int sequenceLength) {
+    return decoder.prefill(manager.create(prefixIds, new Shape(1, prefixIds.length)), runLayers, sequenceLength);
+  }
+
+  /** With compression, a cached prefix must end within every row's query part. */
+  @Override
+  public int prefixLimit(List<PromptTokens> prompts) {
+    if (compressRatio <= 1 || compressLayers.isEmpty()) {
+      return Integer.MAX_VALUE;
+    }
+    int limit = Integer.MAX_VALUE;
+    for (PromptTokens p : prompts) {
+      limit = Math.min(limit, p.queryLength());
+    }
+    return limit;
+  }
+
+  @Override
+  public long activationBytesPerRow(int length) {
+    return decoder.activationBytesPerRow(length);
+  }
+
+  @Override
+  public boolean onCpu() {
+    return weights.placement().isCpu();
   }
 
   private static NDArray mask(NDManager manager, int[] lengths, int len) {

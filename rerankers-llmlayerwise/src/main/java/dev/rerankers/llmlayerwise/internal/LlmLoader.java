@@ -71,7 +71,7 @@ public final class LlmLoader {
     CausalLm lm = CausalLm.load(source, s.placement());
     return new LlmScorer(spec.type(), spec.model(), tokenizer, prompt,
         new TokenScoreModel(lm, architecture(config), TokenScoreModel.Rule.DIFFERENCE, "logit(\"1\") - logit(\"0\")",
-            pos, neg), s.batchSize());
+            pos, neg), s.batchSize(), s.prefixCache(), s.cpuChunkBytes());
   }
 
   private static Scorer qwen3(RerankerSpec spec, LlmSettings s, ModelSource source, ConfigJson config,
@@ -84,7 +84,7 @@ public final class LlmLoader {
     CausalLm lm = CausalLm.load(source, s.placement());
     return new LlmScorer(spec.type(), spec.model(), tokenizer, prompt,
         new TokenScoreModel(lm, architecture(config), TokenScoreModel.Rule.PROBABILITY, "P(yes) = softmax(no, yes)[yes]",
-            yes, no), s.batchSize());
+            yes, no), s.batchSize(), s.prefixCache(), s.cpuChunkBytes());
   }
 
   private static Scorer layerwise(RerankerSpec spec, LlmSettings s, ModelSource source, ConfigJson config,
@@ -103,10 +103,11 @@ public final class LlmLoader {
       DirectMemory.check(source, s.placement(), k -> true, spec.model());
       CausalLm lm = CausalLm.load(source, s.placement());
       return new LlmScorer(spec.type(), spec.model(), tokenizer, prompt,
-          new TokenScoreModel(lm, architecture(config), TokenScoreModel.Rule.LOGIT, "logit(\"Yes\")", yes), s.batchSize());
+          new TokenScoreModel(lm, architecture(config), TokenScoreModel.Rule.LOGIT, "logit(\"Yes\")", yes), s.batchSize(),
+          s.prefixCache(), s.cpuChunkBytes());
     }
     return new LlmScorer(spec.type(), spec.model(), tokenizer, prompt,
-        layerwiseModel(spec, s, source, config, miniCpm), s.batchSize());
+        layerwiseModel(spec, s, source, config, miniCpm), s.batchSize(), s.prefixCache(), s.cpuChunkBytes());
   }
 
   private static LayerwiseModel layerwiseModel(RerankerSpec spec, LlmSettings s, ModelSource source, ConfigJson config,

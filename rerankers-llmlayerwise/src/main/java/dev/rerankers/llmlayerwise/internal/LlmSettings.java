@@ -19,9 +19,12 @@ import java.util.Optional;
  * @param stopAtCutoff whether the forward (and the loading) stops at the cutoff layer
  * @param layerOptions the keys of the layerwise-only options the config string set, refused for a
  *     plain causal LM
+ * @param prefixCache whether each batch's shared prefix runs once and its keys and values are reused
+ * @param cpuChunkBytes on the CPU, the largest layer intermediate one pass may create (0 = no split)
  */
 public record LlmSettings(int batchSize, int maxLength, Placement placement, String prompt,
-    Optional<String> instruction, Optional<LayerwiseParams> layers, boolean stopAtCutoff, List<String> layerOptions) {
+    Optional<String> instruction, Optional<LayerwiseParams> layers, boolean stopAtCutoff, List<String> layerOptions,
+    boolean prefixCache, long cpuChunkBytes) {
 
   public LlmSettings {
     Objects.requireNonNull(placement, "placement");

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.rerankers.tokenizers.PaddedBatch;
 import dev.rerankers.transformers.models.CausalLm;
+import dev.rerankers.transformers.models.DecoderModel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,11 +49,12 @@ public final class TokenScoreModel implements ScoreModel {
   }
 
   @Override
-  public double[] scores(NDManager manager, PaddedBatch batch, List<PromptTokens> prompts) {
+  public double[] scores(NDManager manager, PaddedBatch batch, List<PromptTokens> prompts, Plan plan) {
     Shape shape = new Shape(batch.size(), batch.length());
     NDArray ids = manager.create(batch.inputIds(), shape);
     NDArray mask = manager.create(batch.attentionMask(), shape);
-    NDArray hidden = lm.decoder().forward(ids, mask);
+    DecoderModel decoder = lm.decoder();
+    NDArray hidden = decoder.forward(decoder.embed(ids), plan.context(decoder, mask), decoder.numLayers());
     long[] last = new long[batch.size()];
     int[] lengths = batch.lengths();
     for (int i = 0; i < last.length; i++) {
@@ -70,6 +72,21 @@ public final class TokenScoreModel implements ScoreModel {
       };
     }
     return out;
+  }
+
+  @Override
+  public DecoderModel.PrefixCache prefill(NDManager manager, long[] prefixIds, int sequenceLength) {
+    return lm.decoder().prefill(manager.create(prefixIds, new Shape(1, prefixIds.length)), lm.decoder().numLayers(), sequenceLength);
+  }
+
+  @Override
+  public long activationBytesPerRow(int length) {
+    return lm.decoder().activationBytesPerRow(length);
+  }
+
+  @Override
+  public boolean onCpu() {
+    return lm.weights().placement().isCpu();
   }
 
   @Override

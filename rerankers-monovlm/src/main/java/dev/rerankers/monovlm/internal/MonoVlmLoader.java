@@ -92,10 +92,12 @@ public final class MonoVlmLoader {
         details.put("score", settings.returnLogits() ? "logit(" + trueToken + ")"
             : "softmax(" + falseToken + ", " + trueToken + ")[" + trueToken + "]");
         details.put("batchSize", Integer.toString(settings.batchSize()));
+        details.put("cpuChunkMb", Long.toString(settings.cpuChunkBytes() >> 20));
         RerankerInfo info = new RerankerInfo(spec.type(), spec.model(), "monovlm", placement.deviceName(),
             placement.dtypeName(), details);
         return new MonoVlmScorer(info, model, tokenizer, prompt, new Qwen2VlImageProcessor(imageConfig),
-            new ImageLoader(settings.images()), settings.batchSize(), falseId, trueId, settings.returnLogits());
+            new ImageLoader(settings.images()), settings.batchSize(), falseId, trueId, settings.returnLogits(),
+            placement.isCpu() ? settings.cpuChunkBytes() : 0);
       } catch (RuntimeException e) {
         tokenizer.close();
         throw e;

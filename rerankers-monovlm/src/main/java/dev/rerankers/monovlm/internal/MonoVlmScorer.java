@@ -10,6 +10,7 @@ import dev.rerankers.spi.CloseGuard;
 import dev.rerankers.spi.Scorer;
 import dev.rerankers.spi.Scores;
 import dev.rerankers.tokenizers.HfTokenizer;
+import dev.rerankers.transformers.checkpoint.CpuPasses;
 import dev.rerankers.transformers.models.CausalLm;
 import dev.rerankers.transformers.models.Qwen2VlModel;
 import java.util.ArrayList;
@@ -22,7 +23,8 @@ import java.util.List;
  * False} and {@code True} tokens at the last position; score {@code softmax(False, True)[True]}
  * (or the {@code True} logit with {@code returnLogits}). Documents go through the model {@code
  * batchSize} at a time (Python: one at a time), right-padded; each row's score is read at its own
- * last token, so batching changes scores only by float rounding.
+ * last token, so batching changes scores only by float rounding. On the CPU a batch runs in passes,
+ * and the decoder's and vision tower's feed-forward in chunks, under {@code cpuChunkMb}.
  *
  * <p>Safe to call from several threads at once (each call has its own native scope); {@link
  * #close()} waits for calls in progress.
@@ -38,11 +40,13 @@ public final class MonoVlmScorer implements Scorer {
   private final long falseId;
   private final long trueId;
   private final boolean returnLogits;
+  private final long cpuBudgetBytes;
   private final CloseGuard guard;
 
+  /** {@code cpuBudgetBytes}: the largest layer intermediate of one CPU pass (0 = no split). */
   MonoVlmScorer(RerankerInfo info, Qwen2VlModel model, HfTokenizer tokenizer, MonoVlmPrompt prompt,
       Qwen2VlImageProcessor processor, ImageLoader loader, int batchSize, long falseId, long trueId,
-      boolean returnLogits) {
+      boolean returnLogits, long cpuBudgetBytes) {
     this.info = info;
     this.guard = new CloseGuard(info.label());
     this.model = model;
@@ -54,6 +58,7 @@ public final class MonoVlmScorer implements Scorer {
     this.falseId = falseId;
     this.trueId = trueId;
     this.returnLogits = returnLogits;
+    this.cpuBudgetBytes = cpuBudgetBytes;
   }
 
   @Override
@@ -96,8 +101,26 @@ public final class MonoVlmScorer implements Scorer {
     return Scores.of(scores);
   }
 
-  /** The (False, True) logits at each row's last token, [rows × 2]. */
+  /**
+   * The (False, True) logits at each row's last token, [rows × 2]: on the CPU in passes of rows
+   * (one image each) whose largest decoder intermediate stays under the budget.
+   */
   private float[] forward(List<long[]> rows, List<Qwen2VlModel.Image> images, int first) {
+    int longest = 0;
+    for (long[] r : rows) {
+      longest = Math.max(longest, r.length);
+    }
+    int perPass = CpuPasses.rowsPerPass(rows.size(), model.lm().decoder().activationBytesPerRow(longest), cpuBudgetBytes);
+    float[] out = new float[2 * rows.size()];
+    for (int from = 0; from < rows.size(); from += perPass) {
+      int to = Math.min(rows.size(), from + perPass);
+      float[] part = forwardPass(rows.subList(from, to), images.subList(from, to), first + from);
+      System.arraycopy(part, 0, out, 2 * from, part.length);
+    }
+    return out;
+  }
+
+  private float[] forwardPass(List<long[]> rows, List<Qwen2VlModel.Image> images, int first) {
     int len = 0;
     for (long[] r : rows) {
       len = Math.max(len, r.length);
@@ -113,7 +136,7 @@ public final class MonoVlmScorer implements Scorer {
       last[r] = row.length - 1;
     }
     try (NDManager batch = model.weights().manager().newSubManager()) {
-      NDArray hidden = model.forward(batch, new Qwen2VlModel.Batch(ids, mask, rows.size(), len, images));
+      NDArray hidden = model.forward(batch, new Qwen2VlModel.Batch(ids, mask, rows.size(), len, images), cpuBudgetBytes);
       return model.lm().tokenLogits(CausalLm.gather(hidden, last), falseId, trueId).toFloatArray();
     } catch (RerankerException | IllegalArgumentException e) {
       throw e;

@@ -23,10 +23,12 @@ import java.util.OptionalInt;
  * @param images what image documents may be read, and how large
  * @param hubOptions the Hub options given (offline, hfToken, cacheDir, allowInsecure) by key, passed
  *     on when a base model or processor is fetched; never shown by {@link #toString()}
+ * @param cpuChunkBytes on the CPU, the largest layer intermediate one pass may create (0 = no split)
  */
 public record MonoVlmSettings(int batchSize, Placement placement, Optional<String> baseModel,
     Optional<String> processor, String promptTemplate, String tokenFalse, String tokenTrue, boolean returnLogits,
-    OptionalInt minPixels, OptionalInt maxPixels, ImageOptions images, Map<String, String> hubOptions) {
+    OptionalInt minPixels, OptionalInt maxPixels, ImageOptions images, Map<String, String> hubOptions,
+    long cpuChunkBytes) {
 
   public MonoVlmSettings {
     Objects.requireNonNull(placement, "placement");
@@ -47,6 +49,7 @@ public record MonoVlmSettings(int batchSize, Placement placement, Optional<Strin
     return "MonoVlmSettings[batchSize=" + batchSize + ", placement=" + placement + ", baseModel=" + baseModel
         + ", processor=" + processor + ", promptTemplate=" + promptTemplate + ", tokenFalse=" + tokenFalse
         + ", tokenTrue=" + tokenTrue + ", returnLogits=" + returnLogits + ", minPixels=" + minPixels
-        + ", maxPixels=" + maxPixels + ", images=" + images + ", hubOptions=" + new java.util.TreeSet<>(hubOptions.keySet()) + "]";
+        + ", maxPixels=" + maxPixels + ", images=" + images + ", hubOptions=" + new java.util.TreeSet<>(hubOptions.keySet())
+        + ", cpuChunkBytes=" + cpuChunkBytes + "]";
   }
 }

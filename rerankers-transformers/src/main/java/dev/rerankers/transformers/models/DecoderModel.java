@@ -1,9 +1,14 @@
 package dev.rerankers.transformers.models;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.rerankers.ConfigException;
+import dev.rerankers.transformers.checkpoint.CpuPasses;
 import dev.rerankers.transformers.checkpoint.Weights;
 import dev.rerankers.transformers.nn.Activation;
 import dev.rerankers.transformers.nn.CausalMask;
@@ -12,7 +17,6 @@ import dev.rerankers.transformers.nn.GroupedQueryAttention;
 import dev.rerankers.transformers.nn.Linear;
 import dev.rerankers.transformers.nn.Mlp;
 import dev.rerankers.transformers.nn.RmsNorm;
-import dev.rerankers.transformers.nn.Scope;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -35,8 +39,18 @@ import java.util.Map;
  *
  * <p>Besides a full {@link #forward}, the layers can be driven one by one ({@link #embed}, {@link
  * #context}, {@link #layer}, {@link #norm}) so a ranker can stop early or rewrite the sequence
- * between layers. Immutable after loading; safe to call from several threads. Every intermediate
- * lives in the manager of the inputs.
+ * between layers. A prefix shared by every row (a ranker's system prompt and query) can be run once
+ * ({@link #prefill}) and the rows continued from its cached keys and values ({@link
+ * #context(NDArray, PrefixCache)}).
+ *
+ * <p>On the CPU the position-wise feed-forward runs in chunks of tokens whose intermediate stays
+ * under a budget ({@link CpuPasses#DEFAULT_BUDGET_BYTES}; {@link Context#withCpuBudget}): one row
+ * of a 2B model's MLP at 512 tokens already takes 18 MiB, and fresh allocations that large cost
+ * more in page faults than the matmuls they feed. Tokens are independent there, so the result is
+ * the same. {@link #activationBytesPerRow} tells a scorer how many rows one pass may take.
+ *
+ * <p>Immutable after loading; safe to call from several threads. Every intermediate lives in the
+ * manager of the inputs.
  */
 public final class DecoderModel {
   private final DecoderConfig config;
@@ -44,10 +58,12 @@ public final class DecoderModel {
   private final List<Layer> layers;
   private final RmsNorm norm;
   private final DataType dtype;
+  private final long defaultBudget;
 
   private DecoderModel(Weights w, String base, DecoderConfig c, int layerCount) {
     this.config = c;
     this.dtype = w.placement().dtype();
+    this.defaultBudget = CpuPasses.budgetBytes(w.placement());
     long h = c.hiddenSize();
     embeddings = Embedding.load(w, base + "embed_tokens", c.vocabSize(), h);
     Activation act = Activation.of(c.hiddenAct());
@@ -138,17 +154,145 @@ public final class DecoderModel {
     for (int w : new LinkedHashSet<>(config.slidingWindows())) {
       masks.put(w, CausalMask.of(attentionMask, w, dtype));
     }
-    return new Context(masks, cos, sin);
+    return new Context(masks, cos, sin, null, defaultBudget);
+  }
+
+  /**
+   * The per-batch masks and rotary tables for rows that continue a cached prefix: {@code
+   * suffixMask} [B, L] marks each row's tokens after the prefix (right padding: a row's tokens
+   * first), at positions P..P+L−1. The rows' hidden states, from {@link #embed} of their tokens
+   * after the prefix, then go through {@link #layer} as usual.
+   */
+  public Context context(NDArray suffixMask, PrefixCache cache) {
+    return context(suffixMask, cache, 0);
+  }
+
+  /**
+   * The per-batch masks and rotary tables for a [B, L] attention mask at positions P..P+L−1 after
+   * a cached prefix of P tokens ({@code cache}; null: P = 0, padding on either side), with the
+   * rotary tables of a sequence of {@code sequenceLength} positions (at least P + L; dynamic
+   * rotary scaling depends on it: pass the length the whole batch would be padded to, so that a
+   * batch split into passes or continued from a prefix gets the frequencies of the whole).
+   */
+  public Context context(NDArray attentionMask, PrefixCache cache, int sequenceLength) {
+    NDManager m = attentionMask.getManager();
+    long b = attentionMask.getShape().get(0);
+    int len = Math.toIntExact(attentionMask.getShape().get(1));
+    int p = cache == null ? 0 : cache.length();
+    NDArray keyMask = p == 0 ? attentionMask : m.ones(new Shape(b, p), attentionMask.getDataType()).concat(attentionMask, 1);
+    Map<Integer, NDArray> masks = new HashMap<>();
+    for (int w : new LinkedHashSet<>(config.slidingWindows())) {
+      masks.put(w, CausalMask.of(keyMask, len, w, dtype));
+    }
+    int total = Math.max(sequenceLength, p + len);
+    NDList rope = config.rope().tables(m, total, dtype);
+    if (p == 0 && total == len) {
+      return new Context(masks, rope.get(0), rope.get(1), null, defaultBudget);
+    }
+    NDIndex rows = new NDIndex("{}:{}", p, p + len);
+    return new Context(masks, rope.get(0).get(rows), rope.get(1).get(rows), cache, defaultBudget);
+  }
+
+  /**
+   * Runs the first {@code count} layers on a prefix [1, P] of ids that every row of the coming
+   * batches shares, and keeps each layer's keys and values. Causal attention makes a prefix's
+   * states independent of what follows it, so rows continued from the cache ({@link
+   * #context(NDArray, PrefixCache)}) get the states the whole sequence would give them. The cache
+   * lives in the ids' manager.
+   */
+  public PrefixCache prefill(NDArray prefixIds, int count) {
+    return prefill(prefixIds, count, 0);
+  }
+
+  /**
+   * {@link #prefill(NDArray, int)} with the rotary tables of a sequence of {@code sequenceLength}
+   * positions (dynamic rotary scaling depends on it; see {@link #context(NDArray, PrefixCache,
+   * int)}).
+   */
+  public PrefixCache prefill(NDArray prefixIds, int count, int sequenceLength) {
+    if (count < 1 || count > layers.size()) {
+      throw new IllegalArgumentException("count " + count + " outside 1.." + layers.size());
+    }
+    if (prefixIds.getShape().dimension() != 2 || prefixIds.getShape().get(0) != 1 || prefixIds.getShape().get(1) < 1) {
+      throw new IllegalArgumentException("a prefix is one row [1, P] of ids, got " + prefixIds.getShape());
+    }
+    NDManager m = prefixIds.getManager();
+    NDArray h = embed(prefixIds);
+    Context ctx = context(m.ones(prefixIds.getShape(), DataType.INT64), null, sequenceLength);
+    List<GroupedQueryAttention.KeyValue> kv = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      GroupedQueryAttention.KeyValue[] got = new GroupedQueryAttention.KeyValue[1];
+      NDArray next = run(i, h, ctx, x -> got[0] = x, got);
+      kv.add(got[0]);
+      h.close();
+      h = next;
+    }
+    h.close();
+    return new PrefixCache(Math.toIntExact(prefixIds.getShape().get(1)), kv);
   }
 
   /** Runs layer {@code index} on {@code h} [B, L, hidden]; its intermediates are freed on return. */
   public NDArray layer(int index, NDArray h, Context ctx) {
-    Layer layer = layers.get(index);
-    NDArray mask = ctx.masks.get(layer.window);
-    return Scope.run(h, x -> layer.forward(x, mask, ctx.cos, ctx.sin), mask, ctx.cos, ctx.sin);
+    return run(index, h, ctx, null, null);
   }
 
-  /** The final RMS norm. */
+  /**
+   * One layer in its own scope: the input and the batch's masks, tables and cached keys are
+   * borrowed, the output (and what {@code sink} captured into {@code captured}) moved to h's
+   * manager.
+   */
+  private NDArray run(int index, NDArray h, Context ctx, java.util.function.Consumer<GroupedQueryAttention.KeyValue> sink,
+      GroupedQueryAttention.KeyValue[] captured) {
+    Layer layer = layers.get(index);
+    NDArray mask = ctx.masks.get(layer.window);
+    GroupedQueryAttention.KeyValue past = ctx.cache == null ? null : ctx.cache.layer(index);
+    long chunk = mlpChunkTokens(ctx.budget);
+    NDManager parent = h.getManager();
+    try (NDManager scope = parent.newSubManager()) {
+      scope.tempAttachAll(h);
+      for (NDArray a : new NDArray[] {mask, ctx.cos, ctx.sin}) {
+        if (a != null && a.getManager() == parent) {
+          scope.tempAttachAll(a);
+        }
+      }
+      if (past != null) {
+        // the cache belongs to this batch (maybe a manager above h's): borrow it so that what is
+        // computed from it lands in this scope
+        scope.tempAttachAll(past.keys(), past.values());
+      }
+      NDArray out = layer.forward(h, mask, ctx.cos, ctx.sin, past, sink, chunk);
+      if (captured != null && captured[0] != null) {
+        scope.ret(captured[0].keys());
+        scope.ret(captured[0].values());
+      }
+      return scope.ret(out);
+    }
+  }
+
+  /**
+   * The bytes of the largest intermediate one row of {@code length} tokens creates per layer
+   * outside the chunked feed-forward and the blocked attention scores: the hidden state and the
+   * query projection, in the compute dtype. A scorer puts {@code budget / this} rows in a CPU pass
+   * ({@link CpuPasses}).
+   */
+  public long activationBytesPerRow(int length) {
+    long width = Math.max(config.hiddenSize(), (long) config.numAttentionHeads() * config.headDim());
+    return (long) length * width * elementBytes();
+  }
+
+  /** Tokens per feed-forward chunk under {@code budgetBytes} (0 = no chunks). */
+  private long mlpChunkTokens(long budgetBytes) {
+    if (budgetBytes <= 0) {
+      return 0;
+    }
+    return Math.max(1, budgetBytes / ((long) config.intermediateSize() * elementBytes()));
+  }
+
+  private int elementBytes() {
+    return dtype == DataType.FLOAT32 ? 4 : dtype.getNumOfBytes();
+  }
+
+    /** The final RMS norm. */
   public NDArray norm(NDArray h) {
     return norm.forward(h);
   }
@@ -160,11 +304,17 @@ public final class DecoderModel {
 
   /** The hidden state after the first {@code count} layers, through the final norm. */
   public NDArray forward(NDArray inputIds, NDArray attentionMask, int count) {
+    return forward(embed(inputIds), context(attentionMask), count);
+  }
+
+  /**
+   * The hidden state after running the first {@code count} layers on {@code h} (from {@link
+   * #embed}) with the batch's context, through the final norm; {@code h} is closed.
+   */
+  public NDArray forward(NDArray h, Context ctx, int count) {
     if (count < 0 || count > layers.size()) {
       throw new IllegalArgumentException("count " + count + " outside 0.." + layers.size());
     }
-    NDArray h = embed(inputIds);
-    Context ctx = context(attentionMask);
     for (int i = 0; i < count; i++) {
       NDArray next = layer(i, h, ctx);
       h.close(); // a layer's input is not needed once its output exists: keeps one hidden state alive, not L
@@ -173,16 +323,64 @@ public final class DecoderModel {
     return norm(h);
   }
 
-  /** Masks and rotary tables shared by the layers of one batch; arrays in the batch's manager. */
+  /**
+   * Masks, rotary tables and (continuing a prefix) cached keys shared by the layers of one batch;
+   * arrays in the batch's manager. Immutable.
+   */
   public static final class Context {
     private final Map<Integer, NDArray> masks;
     private final NDArray cos;
     private final NDArray sin;
+    private final PrefixCache cache;
+    private final long budget;
 
-    Context(Map<Integer, NDArray> masks, NDArray cos, NDArray sin) {
+    Context(Map<Integer, NDArray> masks, NDArray cos, NDArray sin, PrefixCache cache, long budget) {
       this.masks = masks;
       this.cos = cos;
       this.sin = sin;
+      this.cache = cache;
+      this.budget = budget;
+    }
+
+    /**
+     * This context with the feed-forward chunked so that no chunk's intermediate exceeds {@code
+     * bytes} (0 = never chunk). The default is {@link CpuPasses#budgetBytes} of the weights'
+     * placement: 16 MiB on the CPU, none on a GPU.
+     */
+    public Context withCpuBudget(long bytes) {
+      return new Context(masks, cos, sin, cache, Math.max(0, bytes));
+    }
+  }
+
+  /**
+   * The keys and values of a prefix every row shares, per layer ({@link #prefill}); arrays in the
+   * manager of the batch that made it, freed with it.
+   */
+  public static final class PrefixCache {
+    private final int length;
+    private final List<GroupedQueryAttention.KeyValue> layers;
+
+    PrefixCache(int length, List<GroupedQueryAttention.KeyValue> layers) {
+      this.length = length;
+      this.layers = List.copyOf(layers);
+    }
+
+    /** The prefix's length P in tokens. */
+    public int length() {
+      return length;
+    }
+
+    /** The number of layers cached. */
+    public int layers() {
+      return layers.size();
+    }
+
+    GroupedQueryAttention.KeyValue layer(int index) {
+      if (index >= layers.size()) {
+        throw new IllegalArgumentException("the prefix cache holds " + layers.size() + " layers; layer " + index
+            + " was asked for");
+      }
+      return layers.get(index);
     }
   }
 
@@ -217,14 +415,38 @@ public final class DecoderModel {
       window = c.slidingWindows().get(index);
     }
 
-    NDArray forward(NDArray x, NDArray mask, NDArray cos, NDArray sin) {
-      NDArray attn = attention.forward(inputNorm.forward(x), mask, cos, sin);
+    NDArray forward(NDArray x, NDArray mask, NDArray cos, NDArray sin, GroupedQueryAttention.KeyValue past,
+        java.util.function.Consumer<GroupedQueryAttention.KeyValue> sink, long chunkTokens) {
+      NDArray attn = attention.forward(inputNorm.forward(x), mask, cos, sin, past, sink);
       if (preFeedforwardNorm != null) {
         NDArray h = x.add(postAttentionNorm.forward(attn));
-        return h.add(postFeedforwardNorm.forward(mlp.forward(preFeedforwardNorm.forward(h))));
+        return h.add(postFeedforwardNorm.forward(mlp(preFeedforwardNorm.forward(h), chunkTokens)));
       }
       NDArray h = x.add(scaled(attn));
-      return h.add(scaled(mlp.forward(postAttentionNorm.forward(h))));
+      return h.add(scaled(mlp(postAttentionNorm.forward(h), chunkTokens)));
+    }
+
+    /** The MLP over [B, L, hidden], in chunks of at most {@code chunkTokens} tokens (0 = one piece). */
+    private NDArray mlp(NDArray x, long chunkTokens) {
+      Shape s = x.getShape();
+      long hidden = s.getLastDimension();
+      long tokens = s.size() / hidden;
+      if (chunkTokens <= 0 || tokens <= chunkTokens) {
+        return mlp.forward(x);
+      }
+      NDArray flat = x.reshape(tokens, hidden);
+      NDList parts = new NDList();
+      NDManager parent = x.getManager();
+      for (long from = 0; from < tokens; from += chunkTokens) {
+        try (NDManager chunk = parent.newSubManager()) {
+          NDArray part = flat.get(new NDIndex("{}:{}", from, Math.min(tokens, from + chunkTokens)));
+          chunk.tempAttachAll(part);
+          parts.add(chunk.ret(mlp.forward(part)));
+        }
+      }
+      NDArray out = NDArrays.concat(parts, 0).reshape(s);
+      parts.close();
+      return out;
     }
 
     private NDArray scaled(NDArray x) {

@@ -202,6 +202,15 @@ public final class Qwen2VlModel implements AutoCloseable {
    *     disagree
    */
   public NDArray forward(NDManager manager, Batch batch) {
+    return forward(manager, batch, -1);
+  }
+
+  /**
+   * {@link #forward(NDManager, Batch)} with the decoder's feed-forward in token chunks under {@code
+   * cpuBudgetBytes} (0 = never chunk; negative: the placement's default, see {@link
+   * DecoderModel.Context#withCpuBudget}).
+   */
+  public NDArray forward(NDManager manager, Batch batch, long cpuBudgetBytes) {
     long vocab = Math.min(config.text().vocabSize(), lm.vocabSize());
     for (long id : batch.inputIds()) {
       if (id < 0 || id >= vocab) {
@@ -222,6 +231,9 @@ public final class Qwen2VlModel implements AutoCloseable {
     NDList rope = rotary.tables(manager, pos, config.text().rope().invFreq(len), config.text().rope().attentionFactor(),
         dtype);
     DecoderModel.Context ctx = decoder.context(mask, rope.get(0), rope.get(1));
+    if (cpuBudgetBytes >= 0) {
+      ctx = ctx.withCpuBudget(cpuBudgetBytes);
+    }
     for (int i = 0; i < decoder.numLayers(); i++) {
       NDArray next = decoder.layer(i, h, ctx);
       h.close();

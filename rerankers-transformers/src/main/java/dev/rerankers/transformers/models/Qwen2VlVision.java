@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.rerankers.transformers.checkpoint.CpuPasses;
 import dev.rerankers.transformers.checkpoint.Weights;
 import dev.rerankers.transformers.nn.Activation;
 import dev.rerankers.transformers.nn.Attention;
@@ -34,11 +35,14 @@ import java.util.function.UnaryOperator;
  * mlp.fc1,mlp.fc2}}, {@code merger.{ln_q,mlp.0,mlp.2}}.
  *
  * <p>Attention scores are computed in blocks of query rows, so an image of {@code S} patches needs
- * about {@value #SCORE_BUDGET} score values at a time rather than {@code heads · S²}. Immutable;
+ * about {@value #SCORE_BUDGET} score values at a time on a GPU rather than {@code heads · S²}; on
+ * the CPU the blocks, and the feed-forward in chunks of patches, stay under {@link
+ * CpuPasses#DEFAULT_BUDGET_BYTES} (fresh allocations above it cost more in page faults than the
+ * work they feed; rows and patches are independent there, so the result is the same). Immutable;
  * safe to call from several threads.
  */
 public final class Qwen2VlVision {
-  /** Attention-score elements held at once per block (64 Mi floats: 256 MiB in fp32). */
+  /** Attention-score elements held at once per block on a GPU (64 Mi floats: 256 MiB in fp32). */
   static final long SCORE_BUDGET = 1L << 26;
 
   private final Qwen2VlConfig.Vision config;
@@ -50,11 +54,16 @@ public final class Qwen2VlVision {
   private final float[] invFreq;
   private final DataType dtype;
   private final long scoreBudget;
+  private final long mlpChunkRows;
 
-  private Qwen2VlVision(Weights w, String p, Qwen2VlConfig.Vision c, long scoreBudget) {
+  private Qwen2VlVision(Weights w, String p, Qwen2VlConfig.Vision c, long scoreBudget, long chunkRows) {
     this.config = c;
-    this.scoreBudget = scoreBudget;
     this.dtype = w.placement().dtype();
+    long cpuBytes = CpuPasses.budgetBytes(w.placement());
+    int bytes = dtype == DataType.FLOAT32 ? 4 : dtype.getNumOfBytes();
+    this.scoreBudget = cpuBytes > 0 ? Math.min(scoreBudget, cpuBytes / bytes) : scoreBudget;
+    this.mlpChunkRows = chunkRows >= 0 ? chunkRows
+        : cpuBytes > 0 ? Math.max(1, cpuBytes / ((long) c.mlpHidden() * bytes)) : 0;
     long e = c.embedDim();
     NDArray conv = w.get(p + "patch_embed.proj.weight", e, c.inChannels(), c.temporalPatchSize(), c.patchSize(),
         c.patchSize());
@@ -80,15 +89,20 @@ public final class Qwen2VlVision {
 
   /** Loads the tower under {@code prefix}. */
   public static Qwen2VlVision load(Weights w, String prefix, Qwen2VlConfig.Vision config) {
-    return new Qwen2VlVision(w, prefix, config, SCORE_BUDGET);
+    return new Qwen2VlVision(w, prefix, config, SCORE_BUDGET, -1);
   }
 
   /** Loads the tower with another attention-score budget (tests force small query blocks). */
   static Qwen2VlVision load(Weights w, String prefix, Qwen2VlConfig.Vision config, long scoreBudget) {
+    return load(w, prefix, config, scoreBudget, -1);
+  }
+
+  /** Loads the tower with a score budget and feed-forward chunks of {@code mlpChunkRows} patches (tests). */
+  static Qwen2VlVision load(Weights w, String prefix, Qwen2VlConfig.Vision config, long scoreBudget, long mlpChunkRows) {
     if (scoreBudget < 1) {
       throw new IllegalArgumentException("score budget must be positive, got " + scoreBudget);
     }
-    return new Qwen2VlVision(w, prefix, config, scoreBudget);
+    return new Qwen2VlVision(w, prefix, config, scoreBudget, mlpChunkRows);
   }
 
   /** The config. */
@@ -123,7 +137,7 @@ public final class Qwen2VlVision {
       input.close();
     }
     for (Block block : blocks) {
-      NDArray next = Scope.run(x, y -> block.forward(y, cos, sin, t, frame, scoreBudget), cos, sin);
+      NDArray next = Scope.run(x, y -> block.forward(y, cos, sin, t, frame, scoreBudget, mlpChunkRows), cos, sin);
       x.close();
       x = next;
     }
@@ -212,9 +226,25 @@ public final class Qwen2VlVision {
       scale = (float) Math.pow(headDim, -0.5);
     }
 
-    NDArray forward(NDArray x, NDArray cos, NDArray sin, int frames, int frame, long budget) {
+    NDArray forward(NDArray x, NDArray cos, NDArray sin, int frames, int frame, long budget, long chunkRows) {
       NDArray h = x.add(attention(norm1.forward(x), cos, sin, frames, frame, budget));
-      return h.add(fc2.forward(act.apply(fc1.forward(norm2.forward(h)))));
+      return h.add(mlp(norm2.forward(h), chunkRows));
+    }
+
+    /** {@code fc2(act(fc1(x)))} over [n, e], in chunks of at most {@code chunkRows} patches (0 = one piece). */
+    private NDArray mlp(NDArray x, long chunkRows) {
+      long n = x.getShape().get(0);
+      if (chunkRows <= 0 || n <= chunkRows) {
+        return fc2.forward(act.apply(fc1.forward(x)));
+      }
+      NDList parts = new NDList();
+      for (long from = 0; from < n; from += chunkRows) {
+        NDArray part = x.get(new NDIndex("{}:{}", from, Math.min(n, from + chunkRows)));
+        parts.add(Scope.run(part, y -> fc2.forward(act.apply(fc1.forward(y)))));
+      }
+      NDArray out = NDArrays.concat(parts, 0);
+      parts.close();
+      return out;
     }
 
     /** Full attention within each frame: [n, e] → [n, e]. */

@@ -68,8 +68,14 @@ public final class Attention {
     return true;
   }
 
-  /** Full attention: {@code weights(q, k, mask, scale) · v}, [B, H, Lq, d]. */
+  /**
+   * Full attention: {@code weights(q, k, mask, scale) · v}, [B, H, Lq, d]; in fp32 on PyTorch one
+   * fused kernel call ({@link FusedAttention}).
+   */
   public static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray additiveMask, float scale) {
+    if (FusedAttention.usable(q, k, v, additiveMask)) {
+      return FusedAttention.attend(q, k, v, additiveMask, scale);
+    }
     return weights(q, k, additiveMask, scale).matMul(v);
   }
 }

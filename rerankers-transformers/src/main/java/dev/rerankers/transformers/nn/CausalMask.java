@@ -26,18 +26,34 @@ public final class CausalMask {
    * @param slidingWindow the window {@code w} ({@code i − j < w}), or 0 for full causal attention
    */
   public static NDArray of(NDArray attentionMask, int slidingWindow, DataType type) {
-    long b = attentionMask.getShape().get(0);
-    long len = attentionMask.getShape().get(1);
-    NDManager m = attentionMask.getManager();
-    NDArray pos = m.arange(0f, (float) len, 1f);
-    NDArray query = pos.reshape(len, 1);
-    NDArray key = pos.reshape(1, len);
+    return of(attentionMask, Math.toIntExact(attentionMask.getShape().get(1)), slidingWindow, type);
+  }
+
+  /**
+   * The mask [B, 1, Q, K] for queries at the last {@code queries} of {@code K} positions, over a
+   * [B, K] key mask (1 = token, 0 = padding): the rows a batch of continuations needs when the
+   * first {@code K − Q} positions are a cached prefix. {@code queries == K} is {@link #of(NDArray,
+   * int, DataType)}.
+   *
+   * @param keyMask [B, K], the cached prefix's keys first
+   * @param queries the number Q of new positions, 1..K
+   * @param slidingWindow the window {@code w} ({@code i − j < w}), or 0 for full causal attention
+   */
+  public static NDArray of(NDArray keyMask, int queries, int slidingWindow, DataType type) {
+    long b = keyMask.getShape().get(0);
+    long len = keyMask.getShape().get(1);
+    if (queries < 1 || queries > len) {
+      throw new IllegalArgumentException(queries + " queries over " + len + " keys");
+    }
+    NDManager m = keyMask.getManager();
+    NDArray key = m.arange(0f, (float) len, 1f).reshape(1, len);
+    NDArray query = m.arange((float) (len - queries), (float) len, 1f).reshape(queries, 1);
     NDArray allowed = key.lte(query);
     if (slidingWindow > 0) {
       allowed = allowed.logicalAnd(key.gt(query.sub((float) slidingWindow)));
     }
-    NDArray tokens = attentionMask.toType(DataType.FLOAT32, false).reshape(b, 1, 1, len);
-    NDArray visible = allowed.toType(DataType.FLOAT32, false).reshape(1, 1, len, len).mul(tokens);
+    NDArray tokens = keyMask.toType(DataType.FLOAT32, false).reshape(b, 1, 1, len);
+    NDArray visible = allowed.toType(DataType.FLOAT32, false).reshape(1, 1, queries, len).mul(tokens);
     NDArray add = visible.neg().add(1f).mul(AttentionMask.minValue(type));
     return type == DataType.FLOAT32 ? add : add.toType(type, false);
   }

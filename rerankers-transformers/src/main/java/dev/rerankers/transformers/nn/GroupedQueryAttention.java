@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.rerankers.ConfigException;
 import dev.rerankers.transformers.checkpoint.Weights;
+import java.util.function.Consumer;
 
 /**
  * Decoder self-attention with grouped-query heads, named as in transformers' Llama family
@@ -17,7 +18,9 @@ import dev.rerankers.transformers.checkpoint.Weights;
  * (Qwen3). Rotary embeddings on queries and keys, key/value heads repeated to the query heads,
  * {@code softmax(q kᵀ · scale [soft-capped] + mask) v} with the softmax in fp32, then {@code
  * o_proj}. Long inputs are attended in blocks of query rows so the [B, H, rows, L] score tensor
- * stays near 16 MB (rows are independent; the result is the same).
+ * stays near 16 MB (rows are independent; the result is the same). Keys and values of a shared
+ * prefix can be computed once and continued ({@link KeyValue}: a decoder ranker's system prompt and
+ * query, cached per batch).
  *
  * <p>Immutable; safe to call from several threads.
  */
@@ -85,6 +88,20 @@ public final class GroupedQueryAttention {
   }
 
   /**
+   * Keys and values of earlier positions, as one layer caches them: keys after the rotary
+   * embedding, both before the key/value heads are repeated, [1 or B, kvHeads, P, headDim].
+   *
+   * @param keys the rotated keys
+   * @param values the values
+   */
+  public record KeyValue(NDArray keys, NDArray values) {
+    /** The number of cached positions P. */
+    public long length() {
+      return keys.getShape().get(2);
+    }
+  }
+
+  /**
    * Attends over {@code x} [B, L, hidden].
    *
    * @param additiveMask [B, 1, L, L] from {@link CausalMask}
@@ -93,6 +110,23 @@ public final class GroupedQueryAttention {
    * @return the projected output [B, L, hidden], in x's manager
    */
   public NDArray forward(NDArray x, NDArray additiveMask, NDArray cos, NDArray sin) {
+    return forward(x, additiveMask, cos, sin, null, null);
+  }
+
+  /**
+   * Attends over {@code x} [B, L, hidden] continuing cached positions: the queries of {@code x}
+   * see the {@code past} keys (shared by every row) and then their own.
+   *
+   * @param additiveMask [B, 1, L, P + L] from {@link CausalMask#of(NDArray, int, int, DataType)}
+   *     ([B, 1, L, L] without a past)
+   * @param cos rotary table of x's positions, [L, headDim] or [B, 1, L, headDim]
+   * @param sin rotary table of x's positions
+   * @param past keys and values [1 or B, kvHeads, P, headDim] of the P positions before x, or null
+   * @param sink receives x's own keys and values (for a later call's {@code past}), or null
+   * @return the projected output [B, L, hidden], in x's manager
+   */
+  public NDArray forward(NDArray x, NDArray additiveMask, NDArray cos, NDArray sin, KeyValue past,
+      Consumer<KeyValue> sink) {
     Shape s = x.getShape();
     long b = s.get(0);
     long len = s.get(1);
@@ -104,22 +138,41 @@ public final class GroupedQueryAttention {
       k = keyNorm.forward(k);
     }
     q = Rotary.apply(q.transpose(0, 2, 1, 3), cos, sin);
-    k = repeatKv(Rotary.apply(k.transpose(0, 2, 1, 3), cos, sin));
-    v = repeatKv(v.transpose(0, 2, 1, 3));
-    NDArray keysT = k.transpose(0, 1, 3, 2);
-    long rows = Math.max(1, BLOCK_ELEMENTS / Math.max(1, b * heads * len));
-    if (rows >= len) {
-      return output.forward(Attention.mergeHeads(attend(q, keysT, v, additiveMask)));
+    k = Rotary.apply(k.transpose(0, 2, 1, 3), cos, sin);
+    v = v.transpose(0, 2, 1, 3);
+    if (sink != null) {
+      sink.accept(new KeyValue(k, v));
     }
-    // long inputs: queries in blocks, so the [B, H, rows, L] scores stay small (rows are independent)
+    if (past != null) {
+      k = withPast(past.keys(), k, b);
+      v = withPast(past.values(), v, b);
+    }
+    k = repeatKv(k);
+    v = repeatKv(v);
+    // fp32 without soft-capping: torch's fused kernel (FusedAttention), else the eager formula
+    NDArray keysT = softcap == 0 && FusedAttention.usable(q, k, v, additiveMask) ? null : k.transpose(0, 1, 3, 2);
+    NDArray keysOrT = keysT == null ? k : keysT;
+    long keys = k.getShape().get(2);
+    long rows = Math.max(1, BLOCK_ELEMENTS / Math.max(1, b * heads * keys));
+    if (rows >= len) {
+      return output.forward(Attention.mergeHeads(attend(q, keysOrT, keysT == null, v, additiveMask)));
+    }
+    // long inputs: queries in blocks, so the [B, H, rows, keys] scores stay small (rows are independent)
     NDList blocks = new NDList();
     for (long r = 0; r < len; r += rows) {
       NDIndex index = new NDIndex(":, :, {}:{}, :", r, Math.min(len, r + rows));
-      blocks.add(attend(q.get(index), keysT, v, additiveMask.get(index)));
+      blocks.add(attend(q.get(index), keysOrT, keysT == null, v, additiveMask.get(index)));
     }
     NDArray context = NDArrays.concat(blocks, 2);
     blocks.close();
     return output.forward(Attention.mergeHeads(context));
+  }
+
+  /** [1 or B, kv, P, d] cached and [B, kv, L, d] new → [B, kv, P + L, d]. */
+  private static NDArray withPast(NDArray cached, NDArray fresh, long b) {
+    Shape c = cached.getShape();
+    NDArray all = c.get(0) == b ? cached : cached.broadcast(new Shape(b, c.get(1), c.get(2), c.get(3)));
+    return all.concat(fresh, 2);
   }
 
   /** Query heads. */
@@ -132,8 +185,15 @@ public final class GroupedQueryAttention {
     return kvHeads;
   }
 
-  /** {@code softmax(q kᵀ · scale [capped] + mask) v} for a block of query rows. */
-  private NDArray attend(NDArray q, NDArray keysT, NDArray v, NDArray mask) {
+  /**
+   * {@code softmax(q kᵀ · scale [capped] + mask) v} for a block of query rows; {@code keys} are k
+   * for the fused kernel, kᵀ for the eager formula.
+   */
+  private NDArray attend(NDArray q, NDArray keys, boolean fused, NDArray v, NDArray mask) {
+    if (fused) {
+      return FusedAttention.attend(q, keys, v, mask, scale);
+    }
+    NDArray keysT = keys;
     // the scores are the big tensors: scaled, capped and masked in place, each new one freed as
     // soon as the next exists
     NDArray scores = q.matMul(keysT);

@@ -1,5 +1,5 @@
-"""Makes the benchmark's MiniLM-size cross-encoder (run with ../shared/tools/pyref; FlashRankBenchmark
-calls it). Usage: make_bench_model.py OUT_DIR TOKENIZER_JSON
+"""Makes the flashrank row's MiniLM-size cross-encoder (run with ../shared/tools/pyref; rerankers-bench's
+ModelStore calls it). Usage: make_flashrank_model.py OUT_DIR TOKENIZER_JSON [--tiny]
 
 A BertForSequenceClassification shaped like cross-encoder/ms-marco-MiniLM-L-12-v2 (12 layers,
 hidden 384, 12 heads, intermediate 1536, 512 positions, 1 label) with seeded random weights (no
@@ -8,6 +8,7 @@ bert-base-uncased WordPiece tokenizer (from the all-MiniLM-L6-v2 jar), exported 
 dynamically quantized, laid out like FlashRank's ms-marco-MiniLM-L-12-v2 folder:
 flashrank-MiniLM-L-12-v2.onnx (fp32), flashrank-MiniLM-L-12-v2_Q.onnx (int8, the file FlashRank
 ships), config.json, tokenizer.json, tokenizer_config.json, special_tokens_map.json.
+--tiny (the runner's --smoke): 1 layer, 32 wide, 2 heads.
 """
 import json
 import os
@@ -19,10 +20,11 @@ from onnxruntime.quantization import QuantType, quantize_dynamic
 from transformers import BertConfig, BertForSequenceClassification
 
 out, tok_json = sys.argv[1], sys.argv[2]
+tiny = "--tiny" in sys.argv[3:]
 os.makedirs(out, exist_ok=True)
 torch.manual_seed(42)
-cfg = BertConfig(vocab_size=30522, hidden_size=384, num_hidden_layers=12, num_attention_heads=12,
-                 intermediate_size=1536, max_position_embeddings=512, type_vocab_size=2, num_labels=1,
+cfg = BertConfig(vocab_size=30522, hidden_size=32 if tiny else 384, num_hidden_layers=1 if tiny else 12,
+                 num_attention_heads=2 if tiny else 12, intermediate_size=64 if tiny else 1536, max_position_embeddings=512, type_vocab_size=2, num_labels=1,
                  pad_token_id=0, hidden_act="gelu")
 model = BertForSequenceClassification(cfg).eval()
 cfg.architectures = ["BertForSequenceClassification"]
