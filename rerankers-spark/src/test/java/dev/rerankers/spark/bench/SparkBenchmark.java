@@ -44,8 +44,9 @@ import java.util.regex.Pattern;
  * (a page whose {@code <!-- bench:spark:begin -->} / {@code <!-- bench:spark:end -->} block gets
  * the figures), {@code --label TEXT} (a bold line above them) and {@code --command TEXT} (the
  * rerun command shown under them). PyTorch and ONNX Runtime run one intra-op thread per call in
- * every configuration ({@code -Dai.djl.pytorch.num_threads=1}), so local[N] uses N cores and the
- * command line one.
+ * every configuration ({@code -Dai.djl.pytorch.num_threads=1}, and {@code intraOpThreads=1} in the
+ * default spec for the ONNX graph the cross-encoder runs on the CPU by default), so local[N] uses N
+ * cores and the command line one.
  */
 public final class SparkBenchmark {
   private static final Pattern JOB = Pattern.compile("reranked (\\d+) rows of (\\d+) queries with .* in ([0-9.]+) s");
@@ -71,7 +72,7 @@ public final class SparkBenchmark {
     double maxLoad = Double.parseDouble(a.getOrDefault("max-load", "1.0"));
     int waitMinutes = Integer.parseInt(a.getOrDefault("wait-minutes", "20"));
     String model = a.getOrDefault("model",
-        "cross-encoder:" + root.resolve("rerankers-spark/src/test/resources/golden/bert") + "?maxLength=64");
+        "cross-encoder:" + root.resolve("rerankers-spark/src/test/resources/golden/bert") + "?maxLength=64&intraOpThreads=1");
     Path work = Path.of(a.getOrDefault("work", root.resolve("rerankers-spark/target/bench").toString())).toAbsolutePath();
     Files.createDirectories(work);
 

@@ -23,8 +23,9 @@ import java.util.Map;
  * little-endian header length N, N bytes of UTF-8 JSON ({@code name → {dtype, shape,
  * data_offsets}} plus an optional {@code __metadata__}), then the data. Every field is checked
  * before anything is mapped, so a corrupt or hostile file raises a {@link CheckpointException}
- * naming the file and the problem. Files of any size work; each tensor is mapped separately and
- * may hold up to 2 GiB.
+ * naming the file and the problem. Files of any size work; each tensor is mapped separately, and a
+ * tensor over 2 GiB (Gemma's 256k-token embedding table in fp32) is mapped in blocks of rows
+ * ({@link #map(TensorInfo, long, long)}).
  */
 public final class Safetensors {
   /** The reference implementation's limit on the header (100 MB). */
@@ -94,13 +95,28 @@ public final class Safetensors {
   public static ByteBuffer map(TensorInfo t) {
     if (t.byteLength() > Integer.MAX_VALUE) {
       throw new CheckpointException("tensor " + t.name() + " in " + t.file() + " holds " + t.byteLength()
-          + " bytes; tensors over 2 GiB are not supported (files of any size are)");
+          + " bytes, over the 2 GiB one mapping can hold; map it in blocks of rows");
+    }
+    return map(t, 0, t.byteLength());
+  }
+
+  /**
+   * Maps {@code length} bytes of one tensor's data starting {@code from} bytes into it, read-only,
+   * little-endian: how a tensor over 2 GiB is read, a block of rows at a time.
+   *
+   * @throws CheckpointException when the range lies outside the tensor, is over 2 GiB, or the file
+   *     changed
+   */
+  public static ByteBuffer map(TensorInfo t, long from, long length) {
+    if (from < 0 || length < 0 || length > Integer.MAX_VALUE || from > t.byteLength() - length) {
+      throw new CheckpointException("bytes " + from + ".." + (from + length) + " are not a mappable range of "
+          + t.name() + " (" + t.byteLength() + " bytes) in " + t.file());
     }
     try (FileChannel ch = FileChannel.open(t.file(), StandardOpenOption.READ)) {
       if (t.offset() + t.byteLength() > ch.size()) {
         throw new CheckpointException(t.file() + " is shorter than its header says (did it change while loading?)");
       }
-      return ch.map(FileChannel.MapMode.READ_ONLY, t.offset(), t.byteLength()).order(ByteOrder.LITTLE_ENDIAN);
+      return ch.map(FileChannel.MapMode.READ_ONLY, t.offset() + from, length).order(ByteOrder.LITTLE_ENDIAN);
     } catch (IOException e) {
       throw new CheckpointException("cannot map " + t.name() + " from " + t.file() + ": " + e.getMessage(), e);
     }

@@ -1,6 +1,8 @@
 package dev.rerankers.transformers.checkpoint;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -43,6 +45,9 @@ import java.util.function.Predicate;
  * #close()} frees every array.
  */
 public final class Weights implements AutoCloseable {
+  /** The largest fp32 block one Java buffer holds here: 1 GiB, well under the 2 GiB limit. */
+  static final long MAX_BLOCK_BYTES = 1L << 30;
+
   private final String name;
   private final Map<String, TensorInfo> tensors;
   private final Placement placement;
@@ -312,15 +317,17 @@ public final class Weights implements AutoCloseable {
           + "; weights must be F32, F16 or BF16");
     }
     Shape shape = new Shape(t.shape());
-    ByteBuffer bytes = Safetensors.map(t);
     boolean gpu = placement.device().isGpu();
     NDArray array;
-    if (t.type() == TensorType.F32 && t.offset() % 4 == 0) {
-      array = manager.create(bytes, shape, DataType.FLOAT32);
+    if (t.size() > MAX_BLOCK_BYTES / 4) {
+      // over 2 GiB once in fp32 (Gemma's 256k × 2304 embedding table): one buffer cannot hold it
+      array = loadInRowBlocks(t, manager, MAX_BLOCK_BYTES);
+    } else if (t.type() == TensorType.F32 && t.offset() % 4 == 0) {
+      array = manager.create(Safetensors.map(t), shape, DataType.FLOAT32);
     } else if (t.type() == TensorType.F16 && gpu && target == DataType.FLOAT16) {
-      array = manager.create(bytes, shape, DataType.FLOAT16);
+      array = manager.create(Safetensors.map(t), shape, DataType.FLOAT16);
     } else {
-      array = manager.create(toFloat32(t, bytes), shape, DataType.FLOAT32);
+      array = manager.create(toFloat32(t, Safetensors.map(t)), shape, DataType.FLOAT32);
     }
     array.setName(t.name());
     if (target != DataType.FLOAT32 && array.getDataType() != target) {
@@ -334,12 +341,51 @@ public final class Weights implements AutoCloseable {
     return array;
   }
 
+  /**
+   * Loads a tensor as fp32 a block of whole rows (first dimension) at a time, each block at most
+   * {@code maxBlockBytes} once widened, and joins the blocks in libtorch: for tensors too large for
+   * one Java buffer. Peak memory is the tensor plus its blocks, once.
+   */
+  static NDArray loadInRowBlocks(TensorInfo t, NDManager manager, long maxBlockBytes) {
+    long[] dims = t.shape();
+    if (dims.length == 0 || dims[0] == 0) {
+      throw new CheckpointException("tensor " + t.name() + " in " + t.file() + " is too large to load but has no rows to split");
+    }
+    long rows = dims[0];
+    long rowElements = t.size() / rows;
+    long rowStoredBytes = t.byteLength() / rows;
+    long rowsPerBlock = Math.max(1, maxBlockBytes / (rowElements * 4));
+    if (rowsPerBlock * rowElements * 4 > Integer.MAX_VALUE) {
+      throw new CheckpointException("tensor " + t.name() + " in " + t.file() + " has rows of " + rowElements
+          + " elements, over 2 GiB each in fp32; it cannot be loaded");
+    }
+    NDList blocks = new NDList();
+    try {
+      for (long r = 0; r < rows; r += rowsPerBlock) {
+        long n = Math.min(rowsPerBlock, rows - r);
+        ByteBuffer bytes = Safetensors.map(t, r * rowStoredBytes, n * rowStoredBytes);
+        long[] blockDims = dims.clone();
+        blockDims[0] = n;
+        blocks.add(manager.create(widen(t.type(), n * rowElements, bytes), new Shape(blockDims), DataType.FLOAT32));
+      }
+      NDArray joined = blocks.size() == 1 ? blocks.get(0).duplicate() : NDArrays.concat(blocks, 0);
+      joined.setName(t.name());
+      return joined;
+    } finally {
+      blocks.close();
+    }
+  }
+
   /** Widens F32 (unaligned), F16 or BF16 bytes to a direct little-endian F32 buffer. */
   static ByteBuffer toFloat32(TensorInfo t, ByteBuffer src) {
-    int n = Math.toIntExact(t.size());
+    return widen(t.type(), t.size(), src);
+  }
+
+  private static ByteBuffer widen(TensorType type, long count, ByteBuffer src) {
+    int n = Math.toIntExact(count);
     ByteBuffer out = ByteBuffer.allocateDirect(Math.multiplyExact(n, 4)).order(ByteOrder.nativeOrder());
     FloatBuffer f = out.asFloatBuffer();
-    switch (t.type()) {
+    switch (type) {
       case F32 -> {
         FloatBuffer in = src.asFloatBuffer();
         for (int i = 0; i < n; i++) {
@@ -356,7 +402,7 @@ public final class Weights implements AutoCloseable {
           f.put(i, HalfFloats.fp16ToFloat(src.getShort(2 * i)));
         }
       }
-      default -> throw new IllegalArgumentException(t.type().toString());
+      default -> throw new IllegalArgumentException(type.toString());
     }
     return out;
   }

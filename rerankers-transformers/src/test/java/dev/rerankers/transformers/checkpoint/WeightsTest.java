@@ -43,6 +43,39 @@ class WeightsTest {
   }
 
   @Test
+  void should_load_a_tensor_in_blocks_of_rows_exactly_as_in_one_piece() throws IOException {
+    // a tensor over 2 GiB (Gemma's fp32 embedding table) is read in blocks of rows; the same path
+    // with blocks of a few bytes must give the very same values, for F32 and for widened BF16
+    float[] f = new float[7 * 3];
+    float[] b = new float[5 * 4];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = i * 0.37f - 2.5f;
+    }
+    for (int i = 0; i < b.length; i++) {
+      b[i] = 1f / (i + 1);
+    }
+    Path file = dir.resolve("model.safetensors");
+    new SafetensorsWriter().f32("f", new long[] {7, 3}, f).bf16("b", new long[] {5, 4}, b).write(file);
+    Map<String, TensorInfo> header = Safetensors.readHeader(file);
+    try (Weights w = Weights.open(ModelSource.local(dir), Placement.cpu())) {
+      for (String name : List.of("f", "b")) {
+        float[] whole = w.get(name).toFloatArray();
+        for (long blockBytes : new long[] {1, 2 * 3 * 4, 16 * 4, 1 << 20}) { // 1 row, 2 rows, 4 rows (b), all
+          NDArray blocks = Weights.loadInRowBlocks(header.get(name), w.manager(), blockBytes);
+          assertThat(blocks.getShape().getShape()).containsExactly(header.get(name).shape());
+          assertThat(blocks.toFloatArray()).containsExactly(whole);
+          blocks.close();
+        }
+      }
+    }
+    TensorInfo t = header.get("f");
+    assertThatThrownBy(() -> Safetensors.map(t, 80, 8)).isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("not a mappable range");
+    assertThatThrownBy(() -> Safetensors.map(t, -4, 4)).isInstanceOf(CheckpointException.class);
+    assertThat(Safetensors.map(t, 80, 4).getFloat(0)).isEqualTo(f[20]);
+  }
+
+  @Test
   void should_load_a_sharded_checkpoint_through_its_index() throws IOException {
     Path golden = TestFiles.resource("golden/BertForSequenceClassification/model.safetensors");
     Map<String, Map.Entry<long[], float[]>> all = SafetensorsWriter.readF32(golden);
