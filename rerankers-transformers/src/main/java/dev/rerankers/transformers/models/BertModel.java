@@ -6,8 +6,6 @@ import dev.rerankers.transformers.nn.Activation;
 import dev.rerankers.transformers.nn.Embedding;
 import dev.rerankers.transformers.nn.LayerNorm;
 import dev.rerankers.transformers.nn.Linear;
-import ai.djl.ndarray.NDArray;
-import dev.rerankers.transformers.nn.EagerOps;
 import dev.rerankers.transformers.nn.Mlp;
 import dev.rerankers.transformers.nn.Ops;
 import dev.rerankers.transformers.nn.SelfAttention;
@@ -23,7 +21,7 @@ import java.util.List;
  * <p>Weights under {@code base + "embeddings."}, {@code base + "encoder.layer.N."} (and ELECTRA's
  * {@code base + "embeddings_project"}).
  */
-public final class BertModel implements Encoder {
+public final class BertModel implements OpsEncoder {
   private final BertConfig config;
   private final Embedding words;
   private final Embedding positions;
@@ -60,16 +58,6 @@ public final class BertModel implements Encoder {
   /** The configuration. */
   public BertConfig config() {
     return config;
-  }
-
-  @Override
-  public NDArray forward(EncoderInput in) {
-    return forward(EagerOps.OPS, Inputs.of(in));
-  }
-
-  @Override
-  public boolean recordable() {
-    return true;
   }
 
   @Override

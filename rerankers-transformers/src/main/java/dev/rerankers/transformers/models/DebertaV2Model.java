@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import dev.rerankers.transformers.checkpoint.Weights;
 import dev.rerankers.transformers.nn.Activation;
 import dev.rerankers.transformers.nn.Attention;
-import dev.rerankers.transformers.nn.EagerOps;
 import dev.rerankers.transformers.nn.Embedding;
 import dev.rerankers.transformers.nn.Ops;
 import dev.rerankers.transformers.nn.LayerNorm;
@@ -26,7 +25,7 @@ import java.util.List;
  * base + "encoder.LayerNorm"}, {@code base + "encoder.layer.N."} (attention.self.query_proj /
  * key_proj / value_proj [/ pos_key_proj / pos_query_proj], attention.output, intermediate, output).
  */
-public final class DebertaV2Model implements Encoder {
+public final class DebertaV2Model implements OpsEncoder {
   private final DebertaV2Config config;
   private final Embedding words;
   private final Embedding positions;
@@ -70,16 +69,6 @@ public final class DebertaV2Model implements Encoder {
   /** Loads the encoder under {@code base} ({@code "deberta."} or ""). */
   public static DebertaV2Model load(Weights w, String base, DebertaV2Config config) {
     return new DebertaV2Model(w, base, config);
-  }
-
-  @Override
-  public NDArray forward(EncoderInput in) {
-    return forward(EagerOps.OPS, Inputs.of(in));
-  }
-
-  @Override
-  public boolean recordable() {
-    return true;
   }
 
   @Override

@@ -1,10 +1,8 @@
 package dev.rerankers.transformers.models;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.rerankers.transformers.checkpoint.Weights;
 import dev.rerankers.transformers.nn.Activation;
-import dev.rerankers.transformers.nn.EagerOps;
 import dev.rerankers.transformers.nn.Embedding;
 import dev.rerankers.transformers.nn.Ops;
 import dev.rerankers.transformers.nn.LayerNorm;
@@ -23,7 +21,7 @@ import java.util.List;
  * <p>Weights under {@code base + "embeddings."}, {@code base + "layers.N."}, {@code base +
  * "final_norm"}.
  */
-public final class ModernBertModel implements Encoder {
+public final class ModernBertModel implements OpsEncoder {
   private final ModernBertConfig config;
   private final Embedding words;
   private final LayerNorm embeddingNorm;
@@ -47,16 +45,6 @@ public final class ModernBertModel implements Encoder {
   /** Loads the encoder under {@code base} ({@code "model."} or ""). */
   public static ModernBertModel load(Weights w, String base, ModernBertConfig config) {
     return new ModernBertModel(w, base, config);
-  }
-
-  @Override
-  public NDArray forward(EncoderInput in) {
-    return forward(EagerOps.OPS, Inputs.of(in));
-  }
-
-  @Override
-  public boolean recordable() {
-    return true;
   }
 
   @Override
