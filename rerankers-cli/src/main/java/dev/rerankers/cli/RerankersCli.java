@@ -1,14 +1,12 @@
 package dev.rerankers.cli;
 
-import dev.rerankers.Reranker;
+import dev.rerankers.Catalog;
 import dev.rerankers.RerankerException;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -142,20 +140,7 @@ public final class RerankersCli implements Callable<Integer> {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"rerankers " + libraryVersion() + " (Java " + Runtime.version() + ")"};
+      return new String[] {"rerankers " + Catalog.version() + " (Java " + Runtime.version() + ")"};
     }
-  }
-
-  static String libraryVersion() {
-    try (InputStream in = Reranker.class.getResourceAsStream("version.properties")) {
-      if (in != null) {
-        Properties p = new Properties();
-        p.load(in);
-        return p.getProperty("version", "unknown");
-      }
-    } catch (IOException e) {
-      // fall through
-    }
-    return "unknown";
   }
 }

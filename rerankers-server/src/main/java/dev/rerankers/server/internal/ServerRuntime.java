@@ -1,6 +1,7 @@
 package dev.rerankers.server.internal;
 
 import dev.rerankers.RankRequest;
+import dev.rerankers.Catalog;
 import dev.rerankers.Reranker;
 import dev.rerankers.RerankerException;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.lang.System.Logger.Level;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -47,7 +47,7 @@ public final class ServerRuntime {
     for (ModelSource s : sources) {
       slots.put(s.name(), new ModelSlot(s.name(), s.spec()));
     }
-    this.routes = new Routes(settings, slots, defaultModel, metrics, openApi(), version());
+    this.routes = new Routes(settings, slots, defaultModel, metrics, openApi(), Catalog.version());
     QueuedThreadPool pool = new QueuedThreadPool(settings.maxThreads(), Math.min(4, settings.maxThreads()));
     pool.setName("rerankers-http");
     pool.setDaemon(false);
@@ -192,18 +192,5 @@ public final class ServerRuntime {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static String version() {
-    try (InputStream in = Reranker.class.getResourceAsStream("version.properties")) {
-      if (in != null) {
-        Properties p = new Properties();
-        p.load(in);
-        return p.getProperty("version", "unknown");
-      }
-    } catch (IOException e) {
-      // fall through
-    }
-    return "unknown";
   }
 }
