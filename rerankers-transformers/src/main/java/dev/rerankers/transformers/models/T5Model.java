@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.rerankers.CheckpointException;
 import dev.rerankers.transformers.checkpoint.Weights;
 import dev.rerankers.transformers.nn.Attention;
+import dev.rerankers.transformers.nn.FusedAttention;
 import dev.rerankers.transformers.nn.AttentionMask;
 import dev.rerankers.transformers.nn.Embedding;
 import dev.rerankers.transformers.nn.Linear;
@@ -319,6 +320,10 @@ public final class T5Model implements AutoCloseable {
       NDArray qh = Attention.splitHeads(q.forward(x), heads);
       NDArray kh = Attention.splitHeads(k.forward(kv), heads);
       NDArray vh = Attention.splitHeads(v.forward(kv), heads);
+      if (FusedAttention.usable(qh, kh, vh, additiveBias)) {
+        // one fused kernel call with the position bias as its float mask, scale 1 (T5 does not scale)
+        return o.forward(Attention.mergeHeads(FusedAttention.attend(qh, kh, vh, additiveBias, 1f)));
+      }
       NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2));
       NDArray weights = Attention.softmax(scores, additiveBias, x.getDataType());
       return o.forward(Attention.mergeHeads(weights.matMul(vh)));
