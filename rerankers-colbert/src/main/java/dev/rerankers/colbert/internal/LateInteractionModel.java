@@ -96,8 +96,9 @@ public final class LateInteractionModel implements AutoCloseable {
     }
     List<String> parts = new ArrayList<>(List.of("late-interaction", graph.precision().name()));
     parts.addAll(List.of(keyParts));
-    String key = GraphCache.key(keyed, parts.toArray(String[]::new));
-    GraphCache.Entry entry = GraphCache.obtain(GraphCache.root(source, graph.graphCache()), key, folder -> {
+    Path root = GraphCache.root(source, graph.graphCache());
+    String key = GraphCache.key(root, keyed, parts.toArray(String[]::new));
+    GraphCache.Entry entry = GraphCache.obtain(root, key, folder -> {
       GraphOps rec = new GraphOps(graph.precision());
       Inputs<GraphOps.Value> in = new Inputs<>(rec.input("input_ids"), rec.input("attention_mask"), null);
       rec.output("vectors", eager.vectors(rec, in), "batch", "sequence", (long) eager.dim);
@@ -105,20 +106,19 @@ public final class LateInteractionModel implements AutoCloseable {
           GraphCache.EXTERNAL_DATA_ABOVE);
       return Map.of("dim", Integer.toString(eager.dim));
     });
+    // the graph holds its own copy of the weights: free libtorch's before ONNX Runtime loads it, so the
+    // two copies never coexist (peak memory is one model, not two)
+    for (Weights w : weights) {
+      w.close();
+    }
     GraphSession session = GraphSession.open(entry.folder(), graph.intraOpThreads(), name);
-    LateInteractionModel onGraph;
     try {
-      onGraph = new LateInteractionModel(name, encoder, projections, weights, padId, session,
+      return new LateInteractionModel(name, encoder, projections, weights, padId, session,
           graph.precision() == GraphOps.Precision.INT8 ? "int8" : "fp32");
     } catch (RuntimeException e) {
       session.close();
       throw e;
     }
-    // the graph holds its own copy of the weights: free libtorch's
-    for (Weights w : weights) {
-      w.close();
-    }
-    return onGraph;
   }
 
   /** Token vectors, L2-normalised: the encoder's last hidden state through the projections, computed or recorded. */

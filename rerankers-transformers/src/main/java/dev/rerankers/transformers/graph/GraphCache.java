@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -50,6 +49,10 @@ public final class GraphCache {
   static final int GRAPH_FORMAT = 1;
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final String MANIFEST = "graph.json";
+  /** Beside the manifest: the {@link FileStamp}s of the files as last verified, so an unchanged graph is not re-hashed. */
+  private static final String VERIFIED = "graph.verified";
+  /** Under the root: remembered content hashes of local checkpoint files, one file each. */
+  private static final String HASHES = ".hashes";
   /**
    * Initializers above this many bytes in all go to an external data file beside the graph
    * ({@code model.onnx.data}), keeping the protobuf under its 2 GiB limit.
@@ -95,9 +98,10 @@ public final class GraphCache {
   /**
    * The key of a graph: SHA-256 over the library version, the graph format, {@code parts} (what is
    * recorded and how) and each file's content hash. A Hub file's hash is its blob name when that
-   * is a SHA-256 (LFS files: the weights), else the SHA-256 of its bytes.
+   * is a SHA-256 (LFS files: the weights), else the SHA-256 of its bytes, remembered in {@code
+   * root/.hashes} by the file's {@link FileStamp} so an unchanged checkpoint is not read again.
    */
-  public static String key(List<Path> files, String... parts) {
+  public static String key(Path root, List<Path> files, String... parts) {
     MessageDigest d = sha256();
     update(d, "rerankers-graph");
     update(d, Catalog.version());
@@ -106,13 +110,21 @@ public final class GraphCache {
       update(d, p);
     }
     for (Path f : files) {
-      update(d, contentHash(f));
+      update(d, contentHash(root, f));
     }
     return HexFormat.of().formatHex(d.digest());
   }
 
   /** A file's SHA-256: the name of the blob a Hub snapshot entry links to when it is one, else computed. */
   static String contentHash(Path file) {
+    return contentHash(null, file);
+  }
+
+  /**
+   * {@link #contentHash(Path)}, remembered under {@code root/.hashes} (when {@code root} is given)
+   * for as long as the file's stamp stays the same.
+   */
+  static String contentHash(Path root, Path file) {
     try {
       if (Files.isSymbolicLink(file)) {
         String blob = Files.readSymbolicLink(file).getFileName().toString();
@@ -120,7 +132,20 @@ public final class GraphCache {
           return blob;
         }
       }
-      return sha256(file);
+      Optional<FileStamp> stamp = FileStamp.of(file);
+      Path memo = root == null || stamp.isEmpty() ? null
+          : root.resolve(HASHES).resolve(sha256(file.toAbsolutePath().normalize().toString()));
+      if (memo != null && Files.isRegularFile(memo)) {
+        List<String> lines = Files.readAllLines(memo, StandardCharsets.UTF_8);
+        if (lines.size() == 2 && FileStamp.parse(lines.get(0)).equals(stamp) && SHA256.matcher(lines.get(1)).matches()) {
+          return lines.get(1);
+        }
+      }
+      String hash = sha256(file);
+      if (memo != null && stamp.get().settled(FileStamp.now())) {
+        writeAtomically(memo, stamp.get().line() + "\n" + hash + "\n");
+      }
+      return hash;
     } catch (IOException e) {
       throw new ModelLoadException("cannot read " + file + " to key its graph: " + e.getMessage(), e);
     }
@@ -162,18 +187,22 @@ public final class GraphCache {
         }
         try {
           Files.move(tmp, folder, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-          // another builder got there first: use its graph if sound
+        } catch (AtomicMoveNotSupportedException e) {
+          deleteTree(tmp);
+          throw new IOException("the file system of " + root + " cannot rename folders atomically; "
+              + "set graphCache to a folder on a local disk", e);
+        } catch (java.nio.file.FileSystemException e) {
+          if (!Files.isDirectory(folder)) {
+            throw e;
+          }
+          // another builder got there first (rename(2) fails with ENOTEMPTY, which the JDK reports as a
+          // plain FileSystemException, or EEXIST): use its graph if sound
           deleteTree(tmp);
           Optional<Map<String, String>> theirs = verified(folder);
           if (theirs.isPresent()) {
             return new Entry(folder, theirs.get(), false);
           }
           throw new IOException("the graph folder " + folder + " appeared damaged while this load wrote its own");
-        } catch (AtomicMoveNotSupportedException e) {
-          deleteTree(tmp);
-          throw new IOException("the file system of " + root + " cannot rename folders atomically; "
-              + "set graphCache to a folder on a local disk", e);
         }
         return new Entry(folder, metadata, true);
       } finally {
@@ -187,7 +216,11 @@ public final class GraphCache {
     }
   }
 
-  /** The metadata of a folder whose files all match its manifest, else empty. */
+  /**
+   * The metadata of a folder whose files all match its manifest, else empty. Sizes are checked on
+   * every call; the SHA-256 of the bytes when a file's {@link FileStamp} differs from the one
+   * recorded at the last full check (or none was), after which the stamps are recorded again.
+   */
   static Optional<Map<String, String>> verified(Path folder) {
     Path manifest = folder.resolve(MANIFEST);
     if (!Files.isRegularFile(manifest)) {
@@ -200,17 +233,40 @@ public final class GraphCache {
         LOG.log(System.Logger.Level.WARNING, "ignoring the graph in {0}: its manifest is malformed", folder);
         return Optional.empty();
       }
+      Map<String, String> known = stamps(folder.resolve(VERIFIED));
+      Map<String, String> now = new TreeMap<>();
+      boolean settled = true;
+      long clock = FileStamp.now();
       for (Map.Entry<?, ?> f : files.entrySet()) {
-        Path file = folder.resolve(String.valueOf(f.getKey())).normalize();
+        String name = String.valueOf(f.getKey());
+        Path file = folder.resolve(name).normalize();
         if (!file.getParent().equals(folder.normalize()) || !(f.getValue() instanceof Map<?, ?> info)) {
           return Optional.empty();
         }
         Object size = info.get("size");
-        if (!Files.isRegularFile(file) || !(size instanceof Number n) || Files.size(file) != n.longValue()
-            || !sha256(file).equals(info.get("sha256"))) {
+        if (!Files.isRegularFile(file) || !(size instanceof Number n) || Files.size(file) != n.longValue()) {
           LOG.log(System.Logger.Level.WARNING, "ignoring the graph in {0}: {1} does not match its manifest; rebuilding",
-              folder, f.getKey());
+              folder, name);
           return Optional.empty();
+        }
+        Optional<FileStamp> stamp = FileStamp.of(file);
+        boolean unchanged = stamp.isPresent() && stamp.get().line().equals(known.get(name));
+        if (!unchanged && !sha256(file).equals(info.get("sha256"))) {
+          LOG.log(System.Logger.Level.WARNING, "ignoring the graph in {0}: {1} does not match its manifest; rebuilding",
+              folder, name);
+          return Optional.empty();
+        }
+        settled &= stamp.isPresent() && stamp.get().settled(clock);
+        stamp.ifPresent(st -> now.put(name, st.line()));
+      }
+      if (settled && !now.equals(known)) {
+        try {
+          StringBuilder sb = new StringBuilder();
+          now.forEach((name, line) -> sb.append(line).append(' ').append(name).append('\n'));
+          writeAtomically(folder.resolve(VERIFIED), sb.toString());
+        } catch (IOException e) {
+          // a read-only cache: verify in full next time too
+          LOG.log(System.Logger.Level.DEBUG, "cannot record the verified stamps in {0}: {1}", folder, e.getMessage());
         }
       }
       Map<String, String> out = new LinkedHashMap<>();
@@ -220,6 +276,41 @@ public final class GraphCache {
       LOG.log(System.Logger.Level.WARNING, "ignoring the graph in {0}: {1}", folder, e.getMessage());
       return Optional.empty();
     }
+  }
+
+  /** The stamps recorded by {@link #verified}: file name → stamp line; empty when absent or unreadable. */
+  private static Map<String, String> stamps(Path file) {
+    Map<String, String> out = new TreeMap<>();
+    if (!Files.isRegularFile(file)) {
+      return out;
+    }
+    try {
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        String[] f = line.split(" ", 5);
+        if (f.length == 5 && FileStamp.parse(String.join(" ", f[0], f[1], f[2], f[3])).isPresent()) {
+          out.put(f[4], String.join(" ", f[0], f[1], f[2], f[3]));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      out.clear();
+    }
+    return out;
+  }
+
+  /** Writes {@code text} to a temporary file beside {@code target}, then renames it into place. */
+  private static void writeAtomically(Path target, String text) throws IOException {
+    Files.createDirectories(target.getParent());
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + UUID.randomUUID());
+    try {
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static String sha256(String text) {
+    return HexFormat.of().formatHex(sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static void writeManifest(Path folder, Map<String, String> metadata) throws IOException {

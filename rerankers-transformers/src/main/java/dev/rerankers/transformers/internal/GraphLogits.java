@@ -65,8 +65,8 @@ final class GraphLogits implements LogitsModel {
     List<Path> files = new ArrayList<>();
     files.add(source.file("config.json"));
     files.addAll(Weights.files(source));
-    String key = GraphCache.key(files, "sequence-classifier", arch, precision.name());
     Path root = GraphCache.root(source, graphCache);
+    String key = GraphCache.key(root, files, "sequence-classifier", arch, precision.name());
     long t0 = System.nanoTime();
     GraphCache.Entry entry = GraphCache.obtain(root, key, folder -> record(source, precision, folder));
     if (entry.built()) {

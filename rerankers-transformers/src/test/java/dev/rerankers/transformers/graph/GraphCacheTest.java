@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,11 +118,11 @@ class GraphCacheTest {
   @Test
   void should_key_by_content_library_and_what_is_recorded() throws IOException {
     Path a = Files.writeString(tmp.resolve("a.safetensors"), "weights-1");
-    String k1 = GraphCache.key(List.of(a), "sequence-classifier", "FP32");
-    assertThat(k1).matches("[0-9a-f]{64}").isEqualTo(GraphCache.key(List.of(a), "sequence-classifier", "FP32"));
-    assertThat(GraphCache.key(List.of(a), "sequence-classifier", "INT8")).isNotEqualTo(k1);
+    String k1 = GraphCache.key(tmp.resolve("graphs"), List.of(a), "sequence-classifier", "FP32");
+    assertThat(k1).matches("[0-9a-f]{64}").isEqualTo(GraphCache.key(tmp.resolve("graphs"), List.of(a), "sequence-classifier", "FP32"));
+    assertThat(GraphCache.key(tmp.resolve("graphs"), List.of(a), "sequence-classifier", "INT8")).isNotEqualTo(k1);
     Files.writeString(a, "weights-2");
-    assertThat(GraphCache.key(List.of(a), "sequence-classifier", "FP32")).isNotEqualTo(k1);
+    assertThat(GraphCache.key(tmp.resolve("graphs"), List.of(a), "sequence-classifier", "FP32")).isNotEqualTo(k1);
     // a Hub snapshot entry: the blob's name is its SHA-256, used without reading the bytes
     String sha = "ab".repeat(32);
     Path blobs = Files.createDirectories(tmp.resolve("repo/blobs"));
@@ -130,6 +131,43 @@ class GraphCacheTest {
     Path link = Files.createSymbolicLink(snap.resolve("model.safetensors"), Path.of("../../blobs/" + sha));
     assertThat(GraphCache.contentHash(link)).isEqualTo(sha);
     assertThat(GraphCache.contentHash(a)).isEqualTo(GraphCache.sha256(a)).isNotEqualTo(sha);
+  }
+
+  /**
+   * Loads skip re-reading an unchanged checkpoint or graph (a gigabyte is seconds of hashing): the
+   * remembered hash and the verified stamps are used while the files' stamps stay the same (shown by
+   * editing what is remembered and seeing it used), and a rewrite of the same size is noticed.
+   */
+  @Test
+  void should_reuse_remembered_hashes_until_a_file_changes() throws Exception {
+    Path root = tmp.resolve("graphs");
+    Path a = Files.writeString(tmp.resolve("b.safetensors"), "weights-1");
+    AtomicInteger calls = new AtomicInteger();
+    GraphCache.obtain(root, "k", writing("graph-a", calls));
+    Assumptions.assumeTrue(FileStamp.of(a).isPresent(), "no unix:ctime/ino on this platform");
+    Thread.sleep(FileStamp.SETTLE_NANOS / 1_000_000 + 200); // only settled stamps are remembered
+    String real = GraphCache.key(root, List.of(a), "x");
+    assertThat(GraphCache.verified(root.resolve("k"))).isPresent();
+    assertThat(root.resolve("k/graph.verified")).exists();
+    try (Stream<Path> memos = Files.list(root.resolve(".hashes"))) {
+      Path memo = memos.findFirst().orElseThrow();
+      List<String> lines = Files.readAllLines(memo);
+      assertThat(lines.get(1)).isEqualTo(GraphCache.sha256(a));
+      Files.write(memo, List.of(lines.get(0), "cd".repeat(32)));
+      assertThat(GraphCache.key(root, List.of(a), "x")).as("remembered hash used").isNotEqualTo(real);
+    }
+    Files.writeString(a, "weights-2"); // same size, new bytes: the change time moves
+    assertThat(GraphCache.contentHash(root, a)).isEqualTo(GraphCache.sha256(a));
+
+    Path manifest = root.resolve("k/graph.json");
+    String text = Files.readString(manifest);
+    String recorded = GraphCache.sha256(root.resolve("k/model.onnx"));
+    Files.writeString(manifest, text.replace(recorded, "ef".repeat(32)));
+    assertThat(GraphCache.verified(root.resolve("k"))).as("unchanged stamps: not re-hashed").isPresent();
+    Files.writeString(manifest, text);
+    Files.writeString(root.resolve("k/model.onnx"), "graph-x"); // same size, other bytes
+    assertThat(GraphCache.verified(root.resolve("k"))).isEmpty();
+    assertThat(GraphCache.obtain(root, "k", writing("graph-b", calls)).built()).isTrue();
   }
 
   @Test
