@@ -34,18 +34,33 @@ import java.util.concurrent.TimeUnit;
  * (timed passes per set inside a side, best kept; default: the row's), {@code --threads N} (both
  * sides; default all CPUs), {@code --queries N} / {@code --candidates N} (override every row's),
  * {@code --no-python}, {@code --no-cds} (skip the AppCDS time-to-first-result runs of the rows with that goal),
- * {@code --quiet-load X} (wait until the 1-minute load average is below X;
- * default 1.0) and {@code --quiet-wait M} (at most M minutes per side; default 20), {@code
+ * {@code --quiet-cores X} (before each side, wait until other processes use fewer than X cores; default
+ * 0.25) and {@code --quiet-wait M} (at most M minutes per side; default 20), {@code
  * --glibc-defaults} (do not set the MALLOC_* variables bin/rerankers sets; both sides get the same),
  * {@code --jvm-opts "..."}, {@code --shared DIR}, {@code --pyref PATH}, {@code --render} (only
  * rewrite the table from benchmarks.json), {@code --smoke} (tiny models of every family, one query, a
  * few candidates, one pass, no waiting for a quiet machine; results and the rendered page go to
  * {@code rerankers-bench/target/bench-work/smoke/}, docs/ is not touched).
+ *
+ * <p>The quiet rule is CPU accounting, not the load average (which the benchmark's own previous side
+ * keeps up for minutes): before each side the runner samples /proc/stat (5 s) and waits until the
+ * machine's busy CPU, less its own, is below {@code --quiet-cores}; during each side it counts the
+ * machine's busy CPU less its own and the side's (a reaped child's time, /proc/self/stat cutime and
+ * cstime). A row is marked measured under load when others used {@code --quiet-cores} or more during
+ * any of its sides, or a wait ran out. The 1-minute load average is still recorded and shown.
+ *
+ * <p>Backends that record an ONNX graph on a model's first load ({@code cross-encoder}, {@code
+ * colbert}, {@code pylate}) get a graph cache folder under the work folder; before their measured
+ * sides one more Java process loads the model with that folder emptied (the first-ever load, which
+ * records the graph) and its time to first result and peak RSS are kept as {@code java_cold}; the
+ * measured sides then find the graph recorded, as every later start of a user's process does.
  */
 public final class BenchMain {
   static final String PREFIX_SWEEP = "prefix-sweep";
   static final String SWEEP_MODEL = "qwen3-reranker-0.6b-shape";
   static final String FUSED = "fused-attention";
+  /** The runtime of the fused-attention experiment's end-to-end line: libtorch, whose kernel it switches. */
+  static final String FUSED_RUNTIME = "torch";
   private static final int FUSED_SECONDS = 60;
   /** Seconds to make one seeded model folder (Python start, init, save), for the duration estimate. */
   private static final int MAKE_SECONDS = 15;
@@ -87,8 +102,10 @@ public final class BenchMain {
     Path pyref = Path.of(a.getOrDefault("pyref", shared.resolve("tools/pyref").toString()));
     int threads = Integer.parseInt(a.getOrDefault("threads", Integer.toString(Runtime.getRuntime().availableProcessors())));
     int rounds = Integer.parseInt(a.getOrDefault("rounds", "1"));
-    double quietLoad = Double.parseDouble(a.getOrDefault("quiet-load", "1.0"));
+    double quietCores = Double.parseDouble(a.getOrDefault("quiet-cores", Double.toString(Report.QUIET_CORES)));
     int quietWait = Integer.parseInt(a.getOrDefault("quiet-wait", smoke ? "0" : "20"));
+    // the smoke run samples briefly: it does not wait, it only shows the plumbing
+    Rule rule = new Rule(quietCores, quietWait, smoke ? 1 : 5);
     boolean python = !a.containsKey("no-python");
     Set<String> only = a.containsKey("only") ? new LinkedHashSet<>(List.of(a.get("only").split(","))) : null;
     List<Row> rows = new ArrayList<>();
@@ -141,8 +158,8 @@ public final class BenchMain {
     System.out.printf(Locale.ROOT, "%d rows%s%s, %d model folder(s) to make first; expected duration on a quiet "
         + "2-core machine: about %d min%s%n", rows.size(), sweep ? " + the prefix sweep" : "",
         fused ? " + the fused-attention experiment" : "", toMake,
-        Math.max(1, Math.round(estimate / 60.0)), quietWait > 0 ? " (plus any wait for a 1-minute load average < "
-        + quietLoad + ")" : "");
+        Math.max(1, Math.round(estimate / 60.0)), quietWait > 0 ? " (plus any wait until others use < "
+        + quietCores + " cores)" : "");
     long started = System.nanoTime();
 
     Path pysrc = bench.resolve("target/pysrc");
@@ -168,29 +185,42 @@ public final class BenchMain {
           : Workload.text(shared.resolve("data/scifact"), queries, candidates, firstDocs);
       Path workload = work.resolve(row.id() + "-workload.json");
       w.write(workload);
+      // graph rows keep their graph in the work folder: emptied for the first-ever load, found by the measured sides
+      Path graphs = work.resolve("graphs").resolve(row.id());
       String spec = row.type() + (javaModel == null ? "" : ":" + javaModel) + "?device=cpu" + row.javaOptions()
           + (row.type().equals("flashrank") || row.type().equals("dense")
-              ? "&intraOpThreads=" + threads + "&interOpThreads=1" : "");
+              ? "&intraOpThreads=" + threads + "&interOpThreads=1" : "")
+          + (row.recordsGraph() ? "&graphCache=" + graphs : "");
+      String jvmOpts = a.getOrDefault("jvm-opts", "");
+      Watch watch = new Watch(rule);
+      Map<String, Object> cold = null;
+      if (row.recordsGraph()) {
+        try {
+          cold = watch.side(() -> coldLoad(repo, work, row, spec, workload, graphs, threads, env, jvmOpts));
+        } catch (IOException e) {
+          cold = new LinkedHashMap<>();
+          cold.put("error", errorLine(e.getMessage()));
+        }
+        System.out.println("java, first-ever load (records the graph): " + JsonOut.write(cold));
+      }
+      Map<String, String> recorded = GraphFiles.stamp(graphs);
       Map<String, Object> best = new LinkedHashMap<>();
-      List<Double> loads = new ArrayList<>();
       for (int round = 0; round < rounds; round++) {
         List<String> order = round % 2 == 0 ? List.of("python", "java") : List.of("java", "python");
         for (String side : order) {
           if (side.equals("python") && !python) {
             continue;
           }
-          loads.add(Machine.waitQuiet(quietLoad, quietWait));
           Map<String, Object> r;
           try {
-            r = side.equals("java")
-                ? javaSide(repo, work, row, spec, workload, repeats, threads, env, a.getOrDefault("jvm-opts", ""))
-                : pythonSide(py, work, row, peerModel, pysrc, workload, repeats, threads);
+            r = watch.side(() -> side.equals("java")
+                ? javaSide(repo, work, row, spec, workload, repeats, threads, env, jvmOpts)
+                : pythonSide(py, work, row, peerModel, pysrc, workload, repeats, threads));
           } catch (IOException e) {
             // one side failing (a model it cannot load) is a finding for the table, not the end of the run
             r = new LinkedHashMap<>();
             r.put("error", errorLine(e.getMessage()));
           }
-          loads.add(Machine.load());
           System.out.println(side + ": " + JsonOut.write(r));
           best.merge(side, r, (x, y) -> better(JsonOut.map(x), JsonOut.map(y)));
         }
@@ -199,10 +229,18 @@ public final class BenchMain {
       if (row.ttfrGoal() && !a.containsKey("no-cds") && best.get("java") != null
           && JsonOut.map(best.get("java")).get("error") == null) {
         try {
-          entry.put("java_cds", appCds(repo, work, row, spec, workload, threads, env, a.getOrDefault("jvm-opts", "")));
+          entry.put("java_cds", watch.side(() -> appCds(repo, work, row, spec, workload, threads, env, jvmOpts)));
         } catch (IOException e) {
           System.out.println("AppCDS run skipped: " + e.getMessage());
         }
+      }
+      if (cold != null) {
+        if (!recorded.isEmpty() && !recorded.equals(GraphFiles.stamp(graphs))) {
+          // the measured sides were meant to find the graph recorded; say so if one recorded it again
+          System.out.println("WARNING: the graph cache changed during the measured sides: " + graphs);
+          cold.put("graph_rerecorded", true);
+        }
+        entry.put("java_cold", cold);
       }
       entry.put("shape", row.shape());
       entry.put("type", row.type());
@@ -212,8 +250,7 @@ public final class BenchMain {
       entry.put("ttfr_goal", row.ttfrGoal());
       entry.put("java", best.get("java"));
       entry.put("python", best.get("python"));
-      entry.put("load_min", loads.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN));
-      entry.put("load_max", loads.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
+      watch.into(entry);
       entry.put("threads", threads);
       entry.put("machine", machine);
       entry.put("date", LocalDate.now().toString());
@@ -230,7 +267,7 @@ public final class BenchMain {
       System.out.printf(Locale.ROOT, "%n== %s%n", PREFIX_SWEEP);
       Path model = models.ensure(SWEEP_MODEL);
       int repeats = Integer.parseInt(a.getOrDefault("repeats", "1"));
-      double before = Machine.waitQuiet(quietLoad, quietWait);
+      Watch watch = new Watch(rule);
       Map<String, Object> spec = new LinkedHashMap<>();
       spec.put("mode", PREFIX_SWEEP);
       spec.put("model", model.toString());
@@ -238,9 +275,9 @@ public final class BenchMain {
       spec.put("lengths", smoke ? List.of(8, 32) : List.of(16, 64, 256, 512));
       spec.put("docs", smoke ? 2 : 8);
       spec.put("repeats", repeats);
-      Map<String, Object> r = javaChild(repo, work, "prefix-sweep", spec, threads, env, a.getOrDefault("jvm-opts", ""));
-      r.put("load_min", Math.min(before, Machine.load()));
-      r.put("load_max", Math.max(before, Machine.load()));
+      Map<String, Object> r = watch.side(() -> javaChild(repo, work, "prefix-sweep", spec, threads, env,
+          a.getOrDefault("jvm-opts", "")));
+      watch.into(r);
       r.put("threads", threads);
       r.put("machine", machine);
       r.put("date", LocalDate.now().toString());
@@ -254,29 +291,38 @@ public final class BenchMain {
     if (fused) {
       System.out.printf(Locale.ROOT, "%n== %s%n", FUSED);
       String jvmOpts = a.getOrDefault("jvm-opts", "");
-      double before = Machine.waitQuiet(quietLoad, quietWait);
+      Watch watch = new Watch(rule);
       Map<String, Object> spec = new LinkedHashMap<>();
       spec.put("mode", FUSED);
       spec.put("iterations", smoke ? 2 : 20);
-      Map<String, Object> r = javaChild(repo, work, FUSED, spec, threads, env, jvmOpts);
+      Map<String, Object> r = watch.side(() -> javaChild(repo, work, FUSED, spec, threads, env, jvmOpts));
       // end to end: the MiniLM-L6 cross-encoder row's Java side with the fused path on, then off
       Path model = models.ensure(fusedRow.model());
       Workload w = Workload.text(shared.resolve("data/scifact"), fusedRow.queries(), fusedRow.candidates(),
           fusedRow.firstDocs());
       Path workload = work.resolve(FUSED + "-workload.json");
       w.write(workload);
-      String spec1 = fusedRow.type() + ":" + model + "?device=cpu" + fusedRow.javaOptions();
+      // the fused kernel is libtorch's: the row's default runtime (the ONNX graph) would not call it
+      String spec1 = fusedRow.type() + ":" + model + "?device=cpu" + fusedRow.javaOptions() + "&runtime=" + FUSED_RUNTIME;
       Map<String, Object> e2e = new LinkedHashMap<>();
+      Set<String> runtimes = new LinkedHashSet<>();
       for (boolean on : new boolean[] {true, false}) {
-        Map<String, Object> side = javaSide(repo, work, fusedRow, spec1, workload, fusedRow.repeats(), threads, env,
-            jvmOpts + " -Drerankers.fusedAttention=" + on);
+        Map<String, Object> side = watch.side(() -> javaSide(repo, work, fusedRow, spec1, workload, fusedRow.repeats(),
+            threads, env, jvmOpts + " -Drerankers.fusedAttention=" + on));
         e2e.put(on ? "on" : "off", side.get("sets"));
+        Object used = side.get("info") == null ? null : JsonOut.map(side.get("info")).get("runtime");
+        if (!FUSED_RUNTIME.equals(used)) {
+          System.out.println("WARNING: the fused-attention end-to-end side ran on runtime " + used + ", not "
+              + FUSED_RUNTIME);
+          runtimes.add(String.valueOf(used));
+        }
         System.out.println("fused attention " + (on ? "on" : "off") + ": " + JsonOut.write(side.get("sets")));
       }
       r.put("e2e_row", fusedRow.id());
+      // the runtime the sides reported (ranker info), so the page never claims libtorch for another one
+      r.put("e2e_runtime", runtimes.isEmpty() ? FUSED_RUNTIME : String.join(",", runtimes));
       r.put("e2e", e2e);
-      r.put("load_min", Math.min(before, Machine.load()));
-      r.put("load_max", Math.max(before, Machine.load()));
+      watch.into(r);
       r.put("threads", threads);
       r.put("machine", machine);
       r.put("date", LocalDate.now().toString());
@@ -312,11 +358,20 @@ public final class BenchMain {
     Map<String, Object> out = new LinkedHashMap<>(x);
     out.put("ttfr_s", Math.min(JsonOut.number(x, "ttfr_s"), JsonOut.number(y, "ttfr_s")));
     out.put("rss_peak_mb", Math.max(JsonOut.number(x, "rss_peak_mb"), JsonOut.number(y, "rss_peak_mb")));
+    if (x.containsKey("others_cores") || y.containsKey("others_cores")) {
+      // the side's figures are taken from both runs, so is the load they ran under (the worse)
+      out.put("others_cores", Math.max(orZero(x, "others_cores"), orZero(y, "others_cores")));
+    }
     Map<String, Object> sets = new LinkedHashMap<>(JsonOut.map(x.get("sets")));
     JsonOut.map(y.get("sets")).forEach((k, v) -> sets.merge(k, v, (p, q) ->
         JsonOut.number(JsonOut.map(p), "pairs_per_s") >= JsonOut.number(JsonOut.map(q), "pairs_per_s") ? p : q));
     out.put("sets", sets);
     return out;
+  }
+
+  private static double orZero(Map<String, Object> m, String key) {
+    double v = JsonOut.number(m, key);
+    return Double.isNaN(v) ? 0 : v;
   }
 
   private static Map<String, Object> javaSide(Path repo, Path work, Row row, String spec, Path workload, int repeats,
@@ -359,6 +414,98 @@ public final class BenchMain {
     }
     System.out.println("java with AppCDS: " + JsonOut.write(out));
     return out;
+  }
+
+  /**
+   * The first-ever load of a model that records its graph: the row's graph folder emptied, then one JVM
+   * loads the model (recording the graph into that folder) and ranks the first call; its time to first
+   * result, the breakdown, its peak RSS and the recorded graph's size are returned.
+   */
+  static Map<String, Object> coldLoad(Path repo, Path work, Row row, String spec, Path workload, Path graphs,
+      int threads, Map<String, String> env, String jvmOpts) throws IOException, InterruptedException {
+    GraphFiles.empty(work, graphs);
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("spec", spec);
+    s.put("workload", workload.toString());
+    s.put("sets", List.of());
+    s.put("images", row.images());
+    Map<String, Object> r = javaChild(repo, work, row.id() + "-cold", s, threads, env, jvmOpts);
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (String k : List.of("main_at_s", "loaded_at_s", "ttfr_s", "rss_peak_mb")) {
+      out.put(k, r.get(k));
+    }
+    double mb = GraphFiles.megabytes(graphs);
+    out.put("graph_mb", mb);
+    if (mb <= 0) {
+      System.out.println("WARNING: the first load recorded no graph under " + graphs + " (runtime not onnx?)");
+    }
+    return out;
+  }
+
+  /** The quiet rule: others' cores allowed before and during a side, minutes to wait at most, seconds per sample. */
+  record Rule(double maxCores, int maxMinutes, double sampleSeconds) {}
+
+  /** One measured child run (a side, or a section's experiment). */
+  @FunctionalInterface
+  interface SideRun {
+    Map<String, Object> run() throws IOException, InterruptedException;
+  }
+
+  /**
+   * What the quiet rule saw around the sides of one row or section: before each side it waits for a
+   * quiet machine ({@link Machine#waitQuiet}), during it counts others' CPU ({@link Machine#othersCores});
+   * the 1-minute load averages are kept for the table, not judged.
+   */
+  static final class Watch {
+    private final Rule rule;
+    private final List<Double> loads = new ArrayList<>();
+    private double othersMax = Double.NaN;
+    private boolean timedOut;
+
+    Watch(Rule rule) {
+      this.rule = rule;
+    }
+
+    /** Waits for a quiet machine, runs the side, and adds the cores others used meanwhile to its result. */
+    Map<String, Object> side(SideRun run) throws IOException, InterruptedException {
+      Machine.Quiet q = Machine.waitQuiet(rule.maxCores(), rule.maxMinutes(), rule.sampleSeconds());
+      loads.add(q.load());
+      timedOut |= q.timedOut();
+      Machine.Cpu before = Machine.cpu();
+      boolean done = false;
+      try {
+        Map<String, Object> r = run.run();
+        double others = during(Machine.othersCores(before, Machine.cpu()));
+        done = true;
+        r.put("others_cores", others);
+        return r;
+      } finally {
+        if (!done) {
+          during(Machine.othersCores(before, Machine.cpu()));
+        }
+      }
+    }
+
+    /** Records others' cores during one side (and the load average after it); returns the value. */
+    double during(double others) {
+      if (!Double.isNaN(others)) {
+        othersMax = Double.isNaN(othersMax) ? others : Math.max(othersMax, others);
+      }
+      loads.add(Machine.load());
+      System.out.printf(Locale.ROOT, "others' CPU during the side: %.2f cores%n", others);
+      return others;
+    }
+
+    /** Puts the row's readings into its entry: load range, others' cores (max), the rule, whether a wait ran out. */
+    void into(Map<String, Object> entry) {
+      entry.put("load_min", loads.stream().mapToDouble(Double::doubleValue).filter(d -> !Double.isNaN(d)).min()
+          .orElse(Double.NaN));
+      entry.put("load_max", loads.stream().mapToDouble(Double::doubleValue).filter(d -> !Double.isNaN(d)).max()
+          .orElse(Double.NaN));
+      entry.put("others_cores_max", othersMax);
+      entry.put("quiet_cores", rule.maxCores());
+      entry.put("quiet_timed_out", timedOut);
+    }
   }
 
   /** Runs {@link JavaSide} in a fresh JVM with this JVM's class path. */
@@ -431,11 +578,20 @@ public final class BenchMain {
   static Map<String, String> parse(String[] args) {
     Map<String, String> m = new LinkedHashMap<>();
     Set<String> flags = Set.of("no-python", "glibc-defaults", "list", "render", "smoke", "no-cds");
+    Set<String> valued = Set.of("repo", "only", "rounds", "repeats", "threads", "queries", "candidates", "quiet-cores",
+        "quiet-wait", "jvm-opts", "shared", "pyref");
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--")) {
         throw new IllegalArgumentException("unexpected argument '" + args[i] + "' (options start with --; see --list)");
       }
       String key = args[i].substring(2);
+      if (key.equals("quiet-load")) {
+        throw new IllegalArgumentException("--quiet-load is gone: the quiet rule is others' CPU now, not the load "
+            + "average (which the benchmark's own sides raise); use --quiet-cores X (default 0.25)");
+      }
+      if (!flags.contains(key) && !valued.contains(key)) {
+        throw new IllegalArgumentException("unknown option --" + key + " (see BenchMain's javadoc or bin/rerankers-bench)");
+      }
       if (flags.contains(key)) {
         m.put(key, "true");
       } else if (i + 1 < args.length) {
