@@ -8,6 +8,17 @@ import org.junit.jupiter.api.Test;
 
 /** RepoPaths, HubNames, Globs and UrlPaths: the rules every name from a caller or a server passes through. */
 class NamesAndPathsTest {
+  /** The library's own cache folder: RERANKERS_CACHE, else XDG_CACHE_HOME/rerankers, else ~/.cache/rerankers. */
+  @Test
+  void should_place_the_rerankers_cache_by_environment() {
+    assertThat(RerankersCache.root(java.util.Map.of("RERANKERS_CACHE", " /r/c ", "XDG_CACHE_HOME", "/x"), "/home/u"))
+        .isEqualTo(Path.of("/r/c"));
+    assertThat(RerankersCache.root(java.util.Map.of("RERANKERS_CACHE", " ", "XDG_CACHE_HOME", "/x"), "/home/u"))
+        .isEqualTo(Path.of("/x/rerankers"));
+    assertThat(RerankersCache.root(java.util.Map.of(), "/home/u")).isEqualTo(Path.of("/home/u/.cache/rerankers"));
+    assertThat(RerankersCache.root()).isAbsolute();
+  }
+
   @Test
   void repository_paths() {
     for (String ok : new String[] {"config.json", "onnx/model.onnx", "1_Pooling/config.json", "model-00001-of-00002.safetensors",

@@ -1,5 +1,6 @@
 package dev.rerankers.flashrank.internal;
 
+import dev.rerankers.hub.RerankersCache;
 import dev.rerankers.spi.OptionValues;
 import java.nio.file.Path;
 import java.util.Map;
@@ -24,17 +25,6 @@ public final class CacheDirs {
   }
 
   static Path root(Optional<Path> extractDir, Map<String, String> env, String home) {
-    if (extractDir.isPresent()) {
-      return extractDir.get().toAbsolutePath().normalize();
-    }
-    String rc = env.get("RERANKERS_CACHE");
-    if (rc != null && !rc.isBlank()) {
-      return Path.of(rc.strip()).toAbsolutePath().normalize();
-    }
-    String xdg = env.get("XDG_CACHE_HOME");
-    if (xdg != null && !xdg.isBlank()) {
-      return Path.of(xdg.strip(), "rerankers").toAbsolutePath().normalize();
-    }
-    return Path.of(home, ".cache", "rerankers").toAbsolutePath().normalize();
+    return extractDir.map(d -> d.toAbsolutePath().normalize()).orElseGet(() -> RerankersCache.root(env, home));
   }
 }

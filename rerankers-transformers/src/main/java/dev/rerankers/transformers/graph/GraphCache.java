@@ -3,6 +3,7 @@ package dev.rerankers.transformers.graph;
 import dev.rerankers.Catalog;
 import dev.rerankers.ModelLoadException;
 import dev.rerankers.hub.ModelSource;
+import dev.rerankers.hub.RerankersCache;
 import dev.rerankers.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,7 +56,9 @@ public final class GraphCache {
   private static final String HASHES = ".hashes";
   /**
    * Initializers above this many bytes in all go to an external data file beside the graph
-   * ({@code model.onnx.data}), keeping the protobuf under its 2 GiB limit.
+   * ({@code model.onnx.data}), keeping the protobuf under its 2 GiB limit. (Always writing external
+   * data, which ONNX Runtime can map instead of copy, was measured: MiniLM-L6's peak RSS rose from
+   * 659 to 730 MB and bge-reranker-base's stayed at 1.41 GB, so graphs stay inline when they can.)
    */
   public static final long EXTERNAL_DATA_ABOVE = 1L << 30;
 
@@ -80,19 +83,7 @@ public final class GraphCache {
       Path snapshot = source.directory();
       return snapshot.getParent().getParent().resolve("rerankers-graphs");
     }
-    return rerankersCache(System.getenv(), System.getProperty("user.home", ".")).resolve("graphs");
-  }
-
-  static Path rerankersCache(Map<String, String> env, String home) {
-    String rc = env.get("RERANKERS_CACHE");
-    if (rc != null && !rc.isBlank()) {
-      return Path.of(rc.strip()).toAbsolutePath().normalize();
-    }
-    String xdg = env.get("XDG_CACHE_HOME");
-    if (xdg != null && !xdg.isBlank()) {
-      return Path.of(xdg.strip(), "rerankers").toAbsolutePath().normalize();
-    }
-    return Path.of(home, ".cache", "rerankers").toAbsolutePath().normalize();
+    return RerankersCache.root().resolve("graphs");
   }
 
   /**

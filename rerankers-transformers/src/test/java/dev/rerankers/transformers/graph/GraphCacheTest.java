@@ -176,9 +176,9 @@ class GraphCacheTest {
     ModelSource hub = new FakeSource(false, snapshot);
     assertThat(GraphCache.root(hub, Optional.empty())).isEqualTo(tmp.resolve("hub/models--org--name/rerankers-graphs"));
     assertThat(GraphCache.root(hub, Optional.of(tmp.resolve("x")))).isEqualTo(tmp.resolve("x"));
-    assertThat(GraphCache.rerankersCache(Map.of("RERANKERS_CACHE", "/r/c"), "/home/u")).isEqualTo(Path.of("/r/c"));
-    assertThat(GraphCache.rerankersCache(Map.of("XDG_CACHE_HOME", "/x"), "/home/u")).isEqualTo(Path.of("/x/rerankers"));
-    assertThat(GraphCache.rerankersCache(Map.of(), "/home/u")).isEqualTo(Path.of("/home/u/.cache/rerankers"));
+    assertThat(dev.rerankers.hub.RerankersCache.root(Map.of("RERANKERS_CACHE", "/r/c"), "/home/u")).isEqualTo(Path.of("/r/c"));
+    assertThat(dev.rerankers.hub.RerankersCache.root(Map.of("XDG_CACHE_HOME", "/x"), "/home/u")).isEqualTo(Path.of("/x/rerankers"));
+    assertThat(dev.rerankers.hub.RerankersCache.root(Map.of(), "/home/u")).isEqualTo(Path.of("/home/u/.cache/rerankers"));
   }
 
   private List<Path> leftovers() throws IOException {
