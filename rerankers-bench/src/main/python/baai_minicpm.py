@@ -10,6 +10,14 @@ BAAI's class through AutoModelForCausalLM with trust_remote_code=True.
 FlagEmbedding's file imports `FlagEmbedding.utils.transformers_compat` (its transformers-5 helper, 25 lines);
 the exported tree holds that one module under `_flagembedding/`, which goes on sys.path (the rest of the
 FlagEmbedding package is not needed and not present).
+
+BAAI's code was written for transformers 4; under transformers 5 it needs four shims, each applied to BAAI's
+classes only (or, for the cache API, only where transformers 5 lacks the method): the transformers-4 cache
+calls (shims()), `rope_scaling` (rope_scaling_shim), `_tied_weights_keys` (tied_weights_shim) and the rotary
+buffers after loading (rotary_buffers_shim). None changes what the model computes; without the last one it
+computes NaN.
+
+minicpm_parity.py + MiniCpmParity.java compare its scores with the Java side's on a row's pairs.
 """
 import os
 import sys
@@ -103,5 +111,5 @@ def shims():
         def get_usable_length(self, new_seq_length, layer_idx=0):
             return self.get_seq_length(layer_idx)
         DynamicCache.get_usable_length = get_usable_length
-    if not hasattr(DynamicCache, "to_legacy_cache"):
+    if not hasattr(DynamicCache, "to_legacy_cache"):  # the returned cache; LLMLayerWiseRanker never reads it
         DynamicCache.to_legacy_cache = lambda self: None
