@@ -20,6 +20,7 @@ import sys
 import torch
 
 OUT, SHARED = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 TINY = "--tiny" in sys.argv[3:]
 JOBS = [a for a in sys.argv[3:] if a != "--tiny"]
 E2E = os.path.join(SHARED, "golden-e2e")
@@ -203,6 +204,37 @@ def make():
                            bos_token_id=tok.token_to_id("<bos>"), pad_token_id=tok.token_to_id("<|endoftext|>"),
                            eos_token_id=tok.token_to_id("<|endoftext|>"), tie_word_embeddings=True)
         save(Gemma2ForCausalLM(cfg).eval(), {"architectures": ["Gemma2ForCausalLM"]})
+    elif NAME == "minicpm-layerwise-2b-shape":  # BAAI/bge-reranker-v2-minicpm-layerwise (MiniCPM-2B), BAAI's code
+        import baai_minicpm
+        src = os.path.join(OUT, "_baai-minicpm")
+        if not os.path.isdir(src):
+            raise SystemExit(src + " is missing: ModelStore exports BAAI's modelling code there (baai_sources.sh)")
+        for f in baai_minicpm.FILES:
+            shutil.copy(os.path.join(src, f), folder)
+        shutil.copytree(os.path.join(src, baai_minicpm.PACKAGE), os.path.join(folder, baai_minicpm.PACKAGE))
+        tok = llm_tokenizer("bge")
+        # 3 layers (also in the smoke run, at tiny widths), heads from layer 1, the row scores at cutoff 2: like
+        # the real model's default (cutoff 28 of 40, heads from layer 8), the top layer is loaded by the Python
+        # peer but never run by either side
+        n = 3 if TINY else layers(40)
+        cfg = {"architectures": ["LayerWiseMiniCPMForCausalLM"], "auto_map": baai_minicpm.AUTO_MAP,
+               "model_type": "minicpm", "vocab_size": 122753, "hidden_size": w(2304, 64),
+               "intermediate_size": w(5760, 128), "num_hidden_layers": n, "num_attention_heads": w(36, 4),
+               "num_key_value_heads": w(36, 4), "hidden_act": "silu", "max_position_embeddings": 2048,
+               "initializer_range": 0.02, "rms_norm_eps": 1e-5, "rope_theta": 10000.0, "rope_scaling": None,
+               "scale_emb": 12, "dim_model_base": 256, "scale_depth": 1.4, "start_layer": 1, "head_multi": True,
+               "head_type": "simple", "attention_bias": False, "pretraining_tp": 1, "tie_word_embeddings": False,
+               "use_cache": True, "bos_token_id": tok.token_to_id("<bos>"), "eos_token_id": tok.token_to_id("<|endoftext|>"),
+               "pad_token_id": tok.token_to_id("<|endoftext|>"), "torch_dtype": "float32"}
+        json.dump(cfg, open(os.path.join(folder, "config.json"), "w"), indent=1)
+        baai_minicpm.install(folder)
+        from transformers import AutoConfig, AutoModelForCausalLM
+        config = AutoConfig.from_pretrained(folder, trust_remote_code=True)
+        model = AutoModelForCausalLM.from_config(config, trust_remote_code=True).eval()  # BAAI's class, seeded init
+        assert type(model).__name__ == "LayerWiseMiniCPMForCausalLM", type(model)
+        model.save_pretrained(folder, safe_serialization=True)
+        # the config as the Hub repository writes it (transformers 5 would save rope_parameters instead)
+        json.dump(cfg, open(os.path.join(folder, "config.json"), "w"), indent=1)
     elif NAME == "monoqwen2-vl-2b-shape":  # lightonai/MonoQwen2-VL-v0.1 (Qwen2-VL-2B, LoRA merged)
         from transformers import Qwen2VLConfig, Qwen2VLForConditionalGeneration
         tiny = os.path.join(OUT, "_qwen2vl-processor")

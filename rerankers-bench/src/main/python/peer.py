@@ -13,8 +13,10 @@ Peers: Python rerankers' own ranker classes, at the commit the golden fixtures w
 UPRRanker, ColBERTRanker, MxBaiV2Ranker, LLMLayerWiseRanker, MonoVLMRanker; FlashRank's own steps with
 onnxruntime + tokenizers (flashrank, as bench_flashrank.py did); a sentence-transformers-style
 bi-encoder (AutoModel, mean pooling, L2 normalisation, cosine) for dense; the model card's code for
-Qwen3-Reranker. Each uses its library's defaults except device cpu, dtype float32 and the batch size.
-The transformers-5 shims are the golden fixtures' (see ../shared/golden-e2e/README.md).
+Qwen3-Reranker. Each uses its library's defaults except device cpu, dtype float32 and the batch size
+(and the row's `cutoff_layers` for LLMLayerWiseRanker, whose defaults are keyed by Hub id).
+The transformers-5 shims are the golden fixtures' (see ../shared/golden-e2e/README.md); BAAI's MiniCPM
+remote code gets three more, in baai_minicpm.py.
 """
 import json
 import os
@@ -131,8 +133,13 @@ def build():
         r = MxBaiV2Ranker(model, verbose=0, device="cpu", dtype=torch.float32, batch_size=batch)
         return lambda q, d: r.rank(q, d)
     if family == "llm-layerwise":
+        import baai_minicpm
+        if baai_minicpm.is_remote(model):  # BAAI's LayerWiseMiniCPMForCausalLM (remote code in the folder)
+            baai_minicpm.install(model)
         from rerankers.models.llm_layerwise_ranker import LLMLayerWiseRanker
-        r = LLMLayerWiseRanker(model, verbose=0, device="cpu", dtype=torch.float32, batch_size=batch)
+        # cutoff_layers: the row's, where the folder's name cannot select Python rerankers' DEFAULT_PARAMS
+        r = LLMLayerWiseRanker(model, verbose=0, device="cpu", dtype=torch.float32, batch_size=batch,
+                               cutoff_layers=spec.get("cutoff_layers"))
         return lambda q, d: r.rank(q, d)
     if family == "qwen3-reranker":
         return qwen3()

@@ -16,7 +16,8 @@ import java.util.stream.Stream;
  * The benchmark's model folders, made once under a models directory (a marker file records what
  * made each, so a change of shape or depth remakes it), by {@code make_models.py} through pyref:
  * the MiniLM-L6 cross-encoder and the dense peer's folder from the real all-MiniLM-L6-v2 weights
- * of the Maven Central jar, every other one with seeded random weights.
+ * of the Maven Central jar, every other one with seeded random weights (MiniCPM's by BAAI's own model
+ * class, its code exported from the FlagEmbedding mirror).
  */
 final class ModelStore {
   /** Bumped when a generator changes what it writes. */
@@ -103,6 +104,9 @@ final class ModelStore {
     }
     miniLmOnnx();
     qwen2vlProcessor();
+    if (made.contains(Row.MINICPM_MODEL)) {
+      baaiMiniCpmCode();
+    }
     List<String> args = new ArrayList<>(List.of(python.script("make_models.py").toString(), dir.toString(),
         python.shared().toString()));
     if (tiny) {
@@ -148,6 +152,21 @@ final class ModelStore {
         }
         Files.copy(in, t.resolve(r[1]), StandardCopyOption.REPLACE_EXISTING);
       }
+    }
+  }
+
+  /**
+   * BAAI's LayerWiseMiniCPM modelling code, exported from the FlagEmbedding mirror by {@code baai_sources.sh}
+   * on this machine (the chroot does not see the mirror); make_models.py puts it into the model folder as the
+   * Hub repository holds it.
+   */
+  private void baaiMiniCpmCode() throws IOException, InterruptedException {
+    Path out = dir.resolve("_baai-minicpm");
+    Process p = new ProcessBuilder("bash", python.script("baai_sources.sh").toString(), out.toString())
+        .redirectErrorStream(true).start();
+    String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IOException("cannot make " + Row.MINICPM_MODEL + ": " + log.strip());
     }
   }
 

@@ -40,6 +40,9 @@ record Row(String id, String type, String model, String peerModel, String family
     int pythonBatch, int queries, int candidates, int firstDocs, int repeats, int estSeconds, boolean images,
     boolean ttfrGoal, Map<String, Object> pythonExtras) {
 
+  /** The MiniCPM layerwise folder: BAAI's remote code, 3 layers whatever {@link #layers} says (make_models.py). */
+  static final String MINICPM_MODEL = "minicpm-layerwise-2b-shape";
+
   /** Every row, in table order. Layer counts below the real model's are set in {@link #layers}. */
   static List<Row> all() {
     return List.of(
@@ -77,6 +80,11 @@ record Row(String id, String type, String model, String peerModel, String family
         new Row("llm-gemma2-2b", "llm-layerwise", "gemma2-2b-llm", null, "llm-layerwise",
             "Gemma2-2B shape (2304 wide, 8/4 heads, vocab 256,000) under bge-reranker-v2-gemma's recipe, seeded, "
                 + "2 of 26 layers", "&batchSize=16", 16, 1, 6, 2, 1, 140, false, false, Map.of()),
+        new Row("llm-minicpm-layerwise", "llm-layerwise", MINICPM_MODEL, null, "llm-layerwise",
+            "bge-reranker-v2-minicpm-layerwise / MiniCPM-2B shape (2304 wide, 36 heads, vocab 122,753), BAAI's "
+                + "LayerWiseMiniCPMForCausalLM, seeded, 3 layers built, heads from layer 1, scored at cutoff 2 "
+                + "(real: 40, 8, 28)", "&batchSize=16&cutoffLayers=2", 16, 1, 6, 2, 1, 90, false, false,
+            Map.of("cutoff_layers", List.of(2))),
         new Row("monovlm-qwen2vl-2b", "monovlm", "monoqwen2-vl-2b-shape", null, "monovlm",
             "MonoQwen2-VL / Qwen2-VL-2B shape (vision 1280 wide, text 1536 wide, vocab 151,936), seeded, "
                 + "vision 4 of 32 blocks, text 2 of 28 layers; images 112-448 px", "&batchSize=1", 1, 1, 4, 2, 1, 95,
@@ -98,6 +106,7 @@ record Row(String id, String type, String model, String peerModel, String family
       case "qwen3-reranker-0.6b-shape" -> 7;
       case "upr-t5-large-lm-adapt-shape", "mxbai-v2-base-shape" -> 6;
       case "gemma2-2b-llm", "monoqwen2-vl-2b-shape" -> 2;
+      case MINICPM_MODEL -> 3;
       default -> 0;
     };
   }
