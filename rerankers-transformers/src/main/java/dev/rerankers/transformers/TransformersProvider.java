@@ -93,8 +93,16 @@ public final class TransformersProvider implements RerankerProvider {
           .atLeast(0)
           .defaultValue(0);
 
+  /** Option (cross-encoder, ColBERT, PyLate): ONNX Runtime's memory arena. */
+  public static final Option<Boolean> MEMORY_ARENA =
+      Option.bool("memoryArena", "runtime=onnx: keep activation memory between batches in ONNX Runtime's arena"
+              + " (faster); false returns it after each batch (lower peak memory, e.g. bge-reranker-base"
+              + " 1.41 -> 1.10 GB at 6-12% fewer pairs/s)")
+          .defaultValue(true);
+
   /** The graph options, as every encoder backend on this module declares them. */
-  public static final List<Option<?>> GRAPH_OPTIONS = List.of(RUNTIME, QUANTIZE, GRAPH_CACHE, INTRA_OP_THREADS);
+  public static final List<Option<?>> GRAPH_OPTIONS = List.of(RUNTIME, QUANTIZE, GRAPH_CACHE, INTRA_OP_THREADS,
+      MEMORY_ARENA);
 
   /** Option (cross-encoder): monoBERT two-logit scoring. */
   public static final Option<Boolean> MONOBERT =
@@ -160,7 +168,8 @@ public final class TransformersProvider implements RerankerProvider {
       RUNTIME,
       QUANTIZE,
       GRAPH_CACHE,
-      INTRA_OP_THREADS);
+      INTRA_OP_THREADS,
+      MEMORY_ARENA);
 
   private static final List<Option<?>> T5 = List.of(
       DEVICE,
@@ -230,7 +239,8 @@ public final class TransformersProvider implements RerankerProvider {
   /** The graph options of a load (for every type that declares {@link #GRAPH_OPTIONS}). */
   public static GraphRuntime graphRuntime(OptionValues o) {
     return new GraphRuntime(o.get(RUNTIME), o.get(QUANTIZE),
-        o.optional(GRAPH_CACHE).filter(s -> !s.isBlank()).map(Path::of), o.get(INTRA_OP_THREADS));
+        o.optional(GRAPH_CACHE).filter(s -> !s.isBlank()).map(Path::of), o.get(INTRA_OP_THREADS),
+        o.get(MEMORY_ARENA));
   }
 
   static T5Settings t5(OptionValues o) {

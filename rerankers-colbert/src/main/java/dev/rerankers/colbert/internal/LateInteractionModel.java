@@ -111,7 +111,7 @@ public final class LateInteractionModel implements AutoCloseable {
     for (Weights w : weights) {
       w.close();
     }
-    GraphSession session = GraphSession.open(entry.folder(), graph.intraOpThreads(), name);
+    GraphSession session = GraphSession.open(entry.folder(), graph.intraOpThreads(), graph.memoryArena(), name);
     try {
       return new LateInteractionModel(name, encoder, projections, weights, padId, session,
           graph.precision() == GraphOps.Precision.INT8 ? "int8" : "fp32");

@@ -15,10 +15,12 @@ import java.util.Optional;
  * @param graphCache where graphs are kept, or empty for the default ({@link
  *     dev.rerankers.transformers.graph.GraphCache#root})
  * @param intraOpThreads ONNX Runtime's threads per operator (0: its default, one per core)
+ * @param memoryArena whether ONNX Runtime keeps activation memory in its arena between batches
  */
-public record GraphRuntime(String runtime, String quantize, Optional<Path> graphCache, int intraOpThreads) {
+public record GraphRuntime(String runtime, String quantize, Optional<Path> graphCache, int intraOpThreads,
+    boolean memoryArena) {
   /** The eager runtime, as before graphs existed. */
-  public static final GraphRuntime TORCH = new GraphRuntime("torch", "none", Optional.empty(), 0);
+  public static final GraphRuntime TORCH = new GraphRuntime("torch", "none", Optional.empty(), 0, true);
 
   /** The weight precision of the graph. */
   public GraphOps.Precision precision() {

@@ -65,6 +65,19 @@ public final class GraphSession implements AutoCloseable {
    * @throws ModelLoadException when the engine is missing or ONNX Runtime refuses the graph
    */
   public static GraphSession open(Path dir, int intraOpThreads, String label) {
+    return open(dir, intraOpThreads, true, label);
+  }
+
+  /**
+   * Opens {@code dir/model.onnx}, with or without ONNX Runtime's CPU memory arena. The arena keeps
+   * the largest batch's activations (grown in powers of two) for the next batch: faster, but the
+   * memory stays reserved; without it, each batch's activations are returned when it ends.
+   *
+   * @param intraOpThreads threads inside one operator (0: ONNX Runtime's default, one per core)
+   * @param memoryArena whether to keep the arena (and memory patterns, which need it)
+   * @throws ModelLoadException when the engine is missing or ONNX Runtime refuses the graph
+   */
+  public static GraphSession open(Path dir, int intraOpThreads, boolean memoryArena, String label) {
     DjlTelemetry.optOut();
     if (!engineAvailable()) {
       throw new ModelLoadException("runtime=onnx needs DJL's OnnxRuntime engine: add " + ENGINE_COORDINATES
@@ -81,6 +94,10 @@ public final class GraphSession implements AutoCloseable {
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       options.setInterOpNumThreads(1);
+      if (!memoryArena) {
+        options.setCPUArenaAllocator(false);
+        options.setMemoryPatternOptimization(false);
+      }
       if (intraOpThreads > 0) {
         options.setIntraOpNumThreads(intraOpThreads);
       }

@@ -37,7 +37,8 @@ public final class ClassifierLoader {
     return switch (format) {
       case SAFETENSORS -> {
         if (graph.useGraph(device, dtype)) {
-          yield GraphLogits.load(source, graph.precision(), graph.intraOpThreads(), graph.graphCache());
+          yield GraphLogits.load(source, graph.precision(), graph.intraOpThreads(), graph.memoryArena(),
+              graph.graphCache());
         }
         Placement placement = Placement.resolve(device, dtype);
         yield new NativeLogits(Architectures.loadClassifier(source, placement), cpuChunkBytes);

@@ -59,7 +59,8 @@ final class GraphLogits implements LogitsModel {
    * @param graphCache the cache folder, or empty for the default beside the checkpoint
    * @throws ModelLoadException when the architecture cannot be recorded or the graph not stored
    */
-  static GraphLogits load(ModelSource source, GraphOps.Precision precision, int intraOpThreads, Optional<Path> graphCache) {
+  static GraphLogits load(ModelSource source, GraphOps.Precision precision, int intraOpThreads, boolean memoryArena,
+      Optional<Path> graphCache) {
     ConfigJson config = ConfigJson.read(source.file("config.json"));
     String arch = Architectures.architecture(config, source.id());
     List<Path> files = new ArrayList<>();
@@ -73,7 +74,7 @@ final class GraphLogits implements LogitsModel {
       LOG.log(Level.INFO, "{0}: recorded its {1} ONNX graph in {2} ms into {3}", source.id(),
           precision.name().toLowerCase(Locale.ROOT), (System.nanoTime() - t0) / 1_000_000, entry.folder());
     }
-    GraphSession session = GraphSession.open(entry.folder(), intraOpThreads, source.id());
+    GraphSession session = GraphSession.open(entry.folder(), intraOpThreads, memoryArena, source.id());
     try {
       return new GraphLogits(session, entry.metadata(), precision, entry.folder());
     } catch (RuntimeException e) {

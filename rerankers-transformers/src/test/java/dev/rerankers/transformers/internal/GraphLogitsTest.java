@@ -109,6 +109,27 @@ class GraphLogitsTest {
     }
   }
 
+  /** Without ONNX Runtime's memory arena (memoryArena=false) the graph computes the same scores, batch after batch. */
+  @Test
+  void should_score_the_same_without_the_memory_arena() {
+    String base = "cross-encoder:" + e2e("bert") + "?runtime=onnx&batchSize=2&graphCache=" + tmp;
+    List<String> docs = List.of("a short document", "a somewhat longer document about proteins and cells",
+        "another one", "the last document of the batch, longer than the others by a few words");
+    double diff = 0;
+    try (Reranker arena = Reranker.load(base); Reranker none = Reranker.load(base + "&memoryArena=false")) {
+      for (int round = 0; round < 2; round++) {
+        Map<String, Double> a = new HashMap<>();
+        arena.rank("a query about cells", docs).results().forEach(r -> a.put(r.text(), r.score()));
+        for (dev.rerankers.Result r : none.rank("a query about cells", docs).results()) {
+          diff = Math.max(diff, Math.abs(a.get(r.text()) - r.score()));
+        }
+        assertThat(a).hasSize(docs.size());
+      }
+    }
+    System.out.printf("memoryArena=false vs true: max|Δscore| = %.3g%n", diff);
+    assertThat(diff).isLessThanOrEqualTo(1e-6);
+  }
+
   /** int8 linear layers against fp32 on the golden e2e cases: the drift is reported, bounded, and rankings hold where scores are apart. */
   @ParameterizedTest
   @ValueSource(strings = {"bert", "electra", "xlm-roberta", "deberta-v2", "modernbert"})
