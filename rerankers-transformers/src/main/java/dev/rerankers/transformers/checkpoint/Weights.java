@@ -52,6 +52,8 @@ public final class Weights implements AutoCloseable {
   private final Map<String, TensorInfo> tensors;
   private final Placement placement;
   private final NDManager manager;
+  /** Reads tensors on the CPU without mapping the file (see {@link StagedReader}). */
+  private final StagedReader staged = new StagedReader();
   private final Set<String> used = ConcurrentHashMap.newKeySet();
   private final Map<String, Function<NDManager, NDArray>> deltas = new ConcurrentHashMap<>();
   private final Set<String> appliedDeltas = ConcurrentHashMap.newKeySet();
@@ -319,7 +321,9 @@ public final class Weights implements AutoCloseable {
     Shape shape = new Shape(t.shape());
     boolean gpu = placement.device().isGpu();
     NDArray array;
-    if (t.size() > MAX_BLOCK_BYTES / 4) {
+    if (!gpu && !(t.type() == TensorType.F16 && target == DataType.FLOAT16)) {
+      array = staged.load(t, manager);
+    } else if (t.size() > MAX_BLOCK_BYTES / 4) {
       // over 2 GiB once in fp32 (Gemma's 256k × 2304 embedding table): one buffer cannot hold it
       array = loadInRowBlocks(t, manager, MAX_BLOCK_BYTES);
     } else if (t.type() == TensorType.F32 && t.offset() % 4 == 0) {

@@ -68,6 +68,24 @@ class WeightsTest {
         }
       }
     }
+    // the CPU loader reads through one reused buffer, a block of rows at a time: every block size
+    // gives the same values, and a later tensor read through the same buffer leaves earlier arrays intact
+    try (Weights w = Weights.open(ModelSource.local(dir), Placement.cpu())) {
+      float[] wholeF = w.get("f").toFloatArray();
+      float[] wholeB = w.get("b").toFloatArray();
+      assertThat(wholeF).containsExactly(f);
+      for (long capacity : new long[] {1, 2 * 3 * 4, 16 * 4, 1 << 20}) {
+        StagedReader reader = new StagedReader(capacity);
+        NDArray first = reader.load(header.get("f"), w.manager());
+        NDArray second = reader.load(header.get("b"), w.manager());
+        assertThat(first.getShape().getShape()).containsExactly(7, 3);
+        assertThat(second.getShape().getShape()).containsExactly(5, 4);
+        assertThat(second.toFloatArray()).containsExactly(wholeB);
+        assertThat(first.toFloatArray()).as("after the buffer was reused").containsExactly(wholeF);
+        first.close();
+        second.close();
+      }
+    }
     TensorInfo t = header.get("f");
     assertThatThrownBy(() -> Safetensors.map(t, 80, 8)).isInstanceOf(CheckpointException.class)
         .hasMessageContaining("not a mappable range");
