@@ -321,7 +321,10 @@ public final class Weights implements AutoCloseable {
     Shape shape = new Shape(t.shape());
     boolean gpu = placement.device().isGpu();
     NDArray array;
-    if (!gpu && !(t.type() == TensorType.F16 && target == DataType.FLOAT16)) {
+    boolean mappable = t.type() == TensorType.F32 && t.offset() % 4 == 0 && t.size() <= MAX_BLOCK_BYTES / 4;
+    if (!gpu && !mappable) {
+      // a copy is made anyway (widened, or too large for one buffer): read it through the staged buffer,
+      // so no mapping or temporary buffer lingers beside it until the GC
       array = staged.load(t, manager);
     } else if (t.size() > MAX_BLOCK_BYTES / 4) {
       // over 2 GiB once in fp32 (Gemma's 256k × 2304 embedding table): one buffer cannot hold it
