@@ -119,14 +119,17 @@ final class Machine {
   /**
    * The cores others used between two readings: the machine's busy time minus this JVM's and its reaped
    * children's (a side is one child process tree, reaped before {@code b} is read), per second of
-   * wall time. Never below 0 (the two clocks are sampled differently); NaN when a reading is missing.
+   * wall time. Never below 0 (the two clocks are sampled differently) and never above the machine's
+   * cores; a window under a second counts as one second, since the kernel counts in ticks (10 ms) and a
+   * single tick over a millisecond would read as ten cores. NaN when a reading is missing.
    */
   static double othersCores(Cpu a, Cpu b) {
     if (a == null || b == null || b.nanos() <= a.nanos()) {
       return Double.NaN;
     }
     long others = (b.machineBusy() - a.machineBusy()) - (b.self() - a.self()) - (b.children() - a.children());
-    return Math.max(0, others / TICKS_PER_SECOND / ((b.nanos() - a.nanos()) / 1e9));
+    double seconds = Math.max(1.0, (b.nanos() - a.nanos()) / 1e9);
+    return Math.min(Runtime.getRuntime().availableProcessors(), Math.max(0, others / TICKS_PER_SECOND / seconds));
   }
 
   /**

@@ -62,6 +62,10 @@ class QuietRuleTest {
     assertThat(Machine.othersCores(a, new Machine.Cpu(1_000_900, 425, 20_900, s))).isZero();
     assertThat(Machine.othersCores(null, b)).isNaN();
     assertThat(Machine.othersCores(b, a)).isNaN();
+    // 3 ticks of others in a 1 ms window: the kernel counts in 10 ms ticks, so the window counts as 1 s
+    // (0.03 cores), not as 30 cores
+    Machine.Cpu c = new Machine.Cpu(1_000_003, 400, 20_000, 1_000_000);
+    assertThat(Machine.othersCores(a, c)).isCloseTo(0.03, within(1e-9));
   }
 
   /** The kernel adds a reaped child's CPU, and that of the child it waited for, to this JVM's cutime + cstime. */
