@@ -190,7 +190,8 @@ public final class Safetensors {
     }
   }
 
-  private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+  /** Reads until {@code buf} is full, from {@code position} on. */
+  static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
     long pos = position;
     while (buf.hasRemaining()) {
       int n = ch.read(buf, pos);

@@ -6,11 +6,9 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.rerankers.CheckpointException;
-import dev.rerankers.numeric.HalfFloats;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 
@@ -97,32 +95,16 @@ final class StagedReader {
     int storedBytes = Math.toIntExact(n * rowStored);
     floats.clear().limit(count * 4);
     if (t.type() == TensorType.F32 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
-      readFully(ch, floats, position);
+      Safetensors.readFully(ch, floats, position);
       floats.flip();
     } else {
       raw.clear().limit(storedBytes);
-      readFully(ch, raw, position);
+      Safetensors.readFully(ch, raw, position);
       raw.flip();
-      FloatBuffer f = floats.asFloatBuffer();
-      switch (t.type()) {
-        case F32 -> {
-          FloatBuffer in = raw.asFloatBuffer();
-          for (int i = 0; i < count; i++) {
-            f.put(i, in.get(i));
-          }
-        }
-        case BF16 -> {
-          for (int i = 0; i < count; i++) {
-            f.put(i, HalfFloats.bf16ToFloat(raw.getShort(2 * i)));
-          }
-        }
-        case F16 -> {
-          for (int i = 0; i < count; i++) {
-            f.put(i, HalfFloats.fp16ToFloat(raw.getShort(2 * i)));
-          }
-        }
-        default -> throw new CheckpointException("tensor " + t.name() + " is " + t.type() + "; weights must be F32, F16 or BF16");
+      if (!t.type().isWeightType()) {
+        throw new CheckpointException("tensor " + t.name() + " is " + t.type() + "; weights must be F32, F16 or BF16");
       }
+      Weights.widenInto(t.type(), count, raw, floats.asFloatBuffer());
       floats.position(0).limit(count * 4);
     }
     return manager.create(floats.slice().order(ByteOrder.nativeOrder()), shape, DataType.FLOAT32);
@@ -137,17 +119,6 @@ final class StagedReader {
     if (raw == null) {
       // stored bytes of F16/BF16 (and unaligned F32 on big-endian machines); F32 reads straight into floats
       raw = ByteBuffer.allocateDirect(floats.capacity()).order(ByteOrder.LITTLE_ENDIAN);
-    }
-  }
-
-  private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
-    long p = position;
-    while (buf.hasRemaining()) {
-      int n = ch.read(buf, p);
-      if (n < 0) {
-        throw new IOException("unexpected end of file at byte " + p);
-      }
-      p += n;
     }
   }
 }

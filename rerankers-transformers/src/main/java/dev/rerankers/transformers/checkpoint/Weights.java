@@ -391,27 +391,31 @@ public final class Weights implements AutoCloseable {
   private static ByteBuffer widen(TensorType type, long count, ByteBuffer src) {
     int n = Math.toIntExact(count);
     ByteBuffer out = ByteBuffer.allocateDirect(Math.multiplyExact(n, 4)).order(ByteOrder.nativeOrder());
-    FloatBuffer f = out.asFloatBuffer();
+    widenInto(type, n, src, out.asFloatBuffer());
+    return out;
+  }
+
+  /** Writes {@code count} values of {@code type} read from little-endian {@code src} into {@code out} as fp32. */
+  static void widenInto(TensorType type, int count, ByteBuffer src, FloatBuffer out) {
     switch (type) {
       case F32 -> {
         FloatBuffer in = src.asFloatBuffer();
-        for (int i = 0; i < n; i++) {
-          f.put(i, in.get(i));
+        for (int i = 0; i < count; i++) {
+          out.put(i, in.get(i));
         }
       }
       case BF16 -> {
-        for (int i = 0; i < n; i++) {
-          f.put(i, HalfFloats.bf16ToFloat(src.getShort(2 * i)));
+        for (int i = 0; i < count; i++) {
+          out.put(i, HalfFloats.bf16ToFloat(src.getShort(2 * i)));
         }
       }
       case F16 -> {
-        for (int i = 0; i < n; i++) {
-          f.put(i, HalfFloats.fp16ToFloat(src.getShort(2 * i)));
+        for (int i = 0; i < count; i++) {
+          out.put(i, HalfFloats.fp16ToFloat(src.getShort(2 * i)));
         }
       }
       default -> throw new IllegalArgumentException(type.toString());
     }
-    return out;
   }
 
   private static void putAll(Map<String, TensorInfo> all, Map<String, TensorInfo> more) {
