@@ -367,6 +367,11 @@ final class Routes extends Handler.Abstract {
       if (e.status() == 401) {
         response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
       }
+      if (request.getLength() != 0) {
+        // the request body may be unread (refused before reading it): Jetty then closes the connection,
+        // so tell the client not to reuse it (a client that did failed with "header parser received no bytes")
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      }
       send(e.status(), Wire.error(e, id), JSON);
     }
 
