@@ -175,7 +175,7 @@ public final class LateInteractionModel implements AutoCloseable {
    * @throws InferenceException when an id is outside the vocabulary or a row exceeds the positions
    */
   public List<float[]> encode(List<TokenRow> rows) {
-    return encode(rows, session != null ? 0 : CpuPasses.budgetBytes(placement));
+    return encode(rows, CpuPasses.budgetBytes(placement));
   }
 
   /**

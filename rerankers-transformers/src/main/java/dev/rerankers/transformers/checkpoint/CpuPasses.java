@@ -81,4 +81,53 @@ public final class CpuPasses {
     }
     return out;
   }
+
+  /**
+   * A batch split into consecutive passes that pad as little as possible: each pass is padded to
+   * its longest row, so a pass that mixes a 500-token row with two 40-token titles computes 1,000
+   * tokens of padding, while three passes of one row each would compute none but pay three passes'
+   * fixed cost. Chooses the split (by dynamic programming over the rows in batch order) that
+   * minimises the padded tokens plus {@code passCostTokens} per pass, with no pass over the budget
+   * (a single row always goes). One pass when the budget is 0 or less (no split, e.g. on a GPU).
+   *
+   * @param lengths each row's length in tokens, in batch order (a batch sorted by length keeps similar rows together)
+   * @param bytesPerRow the largest intermediate one row of a given length creates
+   * @param budgetBytes the most bytes one intermediate may take, or 0 for no limit
+   * @param passCostTokens a pass's fixed cost, in tokens of work
+   * @return the passes as {@code [from, to)} ranges of batch positions, in order
+   */
+  public static List<int[]> byLength(int[] lengths, java.util.function.IntToLongFunction bytesPerRow, long budgetBytes,
+      int passCostTokens) {
+    int n = lengths.length;
+    if (n == 0) {
+      return List.of();
+    }
+    if (budgetBytes <= 0) {
+      return List.of(new int[] {0, n});
+    }
+    // best[j]: the least cost of rows [0, j); cut[j]: where its last pass starts
+    long[] best = new long[n + 1];
+    int[] cut = new int[n + 1];
+    for (int j = 1; j <= n; j++) {
+      best[j] = Long.MAX_VALUE;
+      int longest = 0;
+      for (int i = j - 1; i >= 0; i--) {
+        longest = Math.max(longest, lengths[i]);
+        int rows = j - i;
+        if (rows > 1 && rows * bytesPerRow.applyAsLong(longest) > budgetBytes) {
+          break; // longer passes only grow
+        }
+        long cost = best[i] + (long) rows * longest + passCostTokens;
+        if (cost < best[j]) {
+          best[j] = cost;
+          cut[j] = i;
+        }
+      }
+    }
+    List<int[]> out = new ArrayList<>();
+    for (int j = n; j > 0; j = cut[j]) {
+      out.add(0, new int[] {cut[j], j});
+    }
+    return out;
+  }
 }

@@ -14,7 +14,9 @@ import dev.rerankers.transformers.models.Inputs;
 import dev.rerankers.transformers.models.SequenceClassifier;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import dev.rerankers.transformers.checkpoint.CpuPasses;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +33,9 @@ import java.util.Optional;
 final class GraphLogits implements LogitsModel {
   private static final System.Logger LOG = System.getLogger(GraphLogits.class.getName());
 
+  /** A graph run's fixed cost in tokens of work, for choosing passes (measured: see docs/transformers.md). */
+  static final int PASS_COST_TOKENS = 64;
+
   private final GraphSession session;
   private final String architecture;
   private final int numLabels;
@@ -40,9 +45,17 @@ final class GraphLogits implements LogitsModel {
   private final boolean feedsTypes;
   private final GraphOps.Precision precision;
   private final Path folder;
+  private final int heads;
+  private final int hiddenSize;
+  private final long passBytes;
 
-  private GraphLogits(GraphSession session, Map<String, String> meta, GraphOps.Precision precision, Path folder) {
+  private GraphLogits(GraphSession session, Map<String, String> meta, GraphOps.Precision precision, Path folder,
+      ConfigJson config, long passBytes) {
     this.session = session;
+    // BERT-style names, else DistilBERT's; only the pass size depends on them
+    this.hiddenSize = config.integer("hidden_size", config.integer("dim", 768));
+    this.heads = config.integer("num_attention_heads", config.integer("n_heads", Math.max(1, hiddenSize / 64)));
+    this.passBytes = passBytes;
     this.architecture = meta.get("architecture");
     this.numLabels = Integer.parseInt(meta.get("numLabels"));
     this.vocabSize = Integer.parseInt(meta.get("vocabSize"));
@@ -57,10 +70,11 @@ final class GraphLogits implements LogitsModel {
    * Opens the graph of a safetensors classifier, recording and caching it first when needed.
    *
    * @param graphCache the cache folder, or empty for the default beside the checkpoint
+   * @param passBytes the largest layer intermediate one graph run may create (0 = one run per batch)
    * @throws ModelLoadException when the architecture cannot be recorded or the graph not stored
    */
   static GraphLogits load(ModelSource source, GraphOps.Precision precision, int intraOpThreads, boolean memoryArena,
-      Optional<Path> graphCache) {
+      Optional<Path> graphCache, long passBytes) {
     ConfigJson config = ConfigJson.read(source.file("config.json"));
     String arch = Architectures.architecture(config, source.id());
     List<Path> files = new ArrayList<>();
@@ -76,7 +90,7 @@ final class GraphLogits implements LogitsModel {
     }
     GraphSession session = GraphSession.open(entry.folder(), intraOpThreads, memoryArena, source.id());
     try {
-      return new GraphLogits(session, entry.metadata(), precision, entry.folder());
+      return new GraphLogits(session, entry.metadata(), precision, entry.folder(), config, passBytes);
     } catch (RuntimeException e) {
       session.close();
       throw new ModelLoadException("the graph in " + entry.folder() + " lacks its metadata: " + e.getMessage(), e);
@@ -108,15 +122,63 @@ final class GraphLogits implements LogitsModel {
     }
   }
 
+  /**
+   * Runs the batch in passes whose largest intermediate stays under the budget, as the eager
+   * runtime does ({@link CpuPasses}): ONNX Runtime's arena keeps the largest run's activations, so
+   * a 16 × 512 batch of bge-reranker-base would keep its 400 MB of attention scores reserved. Each
+   * pass is cut to its own longest row (trailing padding only: positions do not move), and rows
+   * are grouped so that little padding is computed ({@link CpuPasses#byLength}).
+   */
   @Override
   public float[] logits(PaddedBatch batch) {
-    Map<String, long[]> feeds = new LinkedHashMap<>();
-    feeds.put("input_ids", batch.inputIds());
-    feeds.put("attention_mask", batch.attentionMask());
-    if (feedsTypes) {
-      feeds.put("token_type_ids", batch.hasTokenTypeIds() ? batch.tokenTypeIds() : new long[batch.size() * batch.length()]);
+    int size = batch.size();
+    int length = batch.length();
+    long[] mask = batch.attentionMask();
+    int[] lengths = batch.lengths();
+    if (batch.leftPadded()) {
+      Arrays.fill(lengths, length); // nothing to cut at the end
     }
-    return session.run(feeds, batch.size(), batch.length()).get("logits").data();
+    List<int[]> passes = CpuPasses.byLength(lengths, this::bytesPerRow, passBytes, PASS_COST_TOKENS);
+    if (passes.size() == 1) {
+      return run(batch.inputIds(), mask, batch.hasTokenTypeIds() ? batch.tokenTypeIds() : null, size, length);
+    }
+    float[] out = new float[size * numLabels];
+    for (int[] pass : passes) {
+      int from = pass[0];
+      int to = pass[1];
+      int cut = 0;
+      for (int r = from; r < to; r++) {
+        cut = Math.max(cut, lengths[r]);
+      }
+      float[] l = run(slice(batch.inputIds(), from, to, length, cut), slice(mask, from, to, length, cut),
+          batch.hasTokenTypeIds() ? slice(batch.tokenTypeIds(), from, to, length, cut) : null, to - from, cut);
+      System.arraycopy(l, 0, out, from * numLabels, l.length);
+    }
+    return out;
+  }
+
+  /** The largest fp32 intermediate of one row: attention scores or the feed-forward activation. */
+  private long bytesPerRow(int length) {
+    return 4L * length * Math.max((long) heads * length, 4L * hiddenSize);
+  }
+
+  private float[] run(long[] ids, long[] mask, long[] types, int rows, int length) {
+    Map<String, long[]> feeds = new LinkedHashMap<>();
+    feeds.put("input_ids", ids);
+    feeds.put("attention_mask", mask);
+    if (feedsTypes) {
+      feeds.put("token_type_ids", types != null ? types : new long[rows * length]);
+    }
+    return session.run(feeds, rows, length).get("logits").data();
+  }
+
+  /** Rows {@code [from, to)} of a row-major {@code [rows, length]} array, their first {@code cut} columns. */
+  private static long[] slice(long[] rowMajor, int from, int to, int length, int cut) {
+    long[] out = new long[(to - from) * cut];
+    for (int r = from; r < to; r++) {
+      System.arraycopy(rowMajor, r * length, out, (r - from) * cut, cut);
+    }
+    return out;
   }
 
   /** The folder holding the graph (tests check the cache with it). */

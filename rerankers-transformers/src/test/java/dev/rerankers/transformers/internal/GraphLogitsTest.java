@@ -9,6 +9,8 @@ import dev.rerankers.Reranker;
 import dev.rerankers.Result;
 import dev.rerankers.hub.ModelSource;
 import dev.rerankers.testing.TestFiles;
+import dev.rerankers.tokenizers.Encoding;
+import dev.rerankers.tokenizers.PaddedBatch;
 import dev.rerankers.transformers.checkpoint.Placement;
 import dev.rerankers.transformers.graph.GraphOps;
 import dev.rerankers.transformers.graph.GraphSession;
@@ -128,6 +130,36 @@ class GraphLogitsTest {
     }
     System.out.printf("memoryArena=false vs true: max|Δscore| = %.3g%n", diff);
     assertThat(diff).isLessThanOrEqualTo(1e-6);
+  }
+
+  /**
+   * A batch run in passes, each cut to its own longest row, gives the logits of one run over the
+   * whole padded batch: trailing padding changes nothing (the golden BERT, 16 KiB passes: long rows alone, short ones together).
+   */
+  @Test
+  void should_compute_the_same_logits_in_passes_cut_to_their_rows() {
+    ModelSource bert = ModelSource.local(TestFiles.resource("golden/BertForSequenceClassification"));
+    List<Encoding> rows = new java.util.ArrayList<>();
+    java.util.Random random = new java.util.Random(3);
+    for (int len : new int[] {40, 33, 31, 9, 9, 6, 5, 5, 2}) {
+      long[] ids = new long[len];
+      long[] types = new long[len];
+      for (int t = 0; t < len; t++) {
+        ids[t] = 1 + random.nextInt(90);
+        types[t] = t < len / 2 ? 0 : 1;
+      }
+      rows.add(Encoding.of(ids, types));
+    }
+    PaddedBatch batch = PaddedBatch.of(rows, 0, true, false, 1);
+    try (GraphLogits whole = GraphLogits.load(bert, GraphOps.Precision.FP32, 1, true, java.util.Optional.of(tmp), 0);
+        GraphLogits passes = GraphLogits.load(bert, GraphOps.Precision.FP32, 1, true, java.util.Optional.of(tmp), 16 << 10)) {
+      float[] a = whole.logits(batch);
+      float[] b = passes.logits(batch);
+      double diff = TestFiles.maxAbsDiff(a, b);
+      System.out.printf("passes cut to their rows vs one run: max|Δlogit| = %.3g over %d logits%n", diff, a.length);
+      assertThat(a).hasSize(rows.size() * whole.numLabels());
+      assertThat(diff).isLessThanOrEqualTo(1e-5);
+    }
   }
 
   /** int8 linear layers against fp32 on the golden e2e cases: the drift is reported, bounded, and rankings hold where scores are apart. */
