@@ -15,8 +15,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * Reads safetensors tensors into fp32 libtorch arrays on the CPU through one reused buffer, a block
  * of whole rows at a time: for the tensors that must be copied anyway — F16/BF16 widened to fp32,
- * unaligned F32, and tensors over 1 GiB in fp32 (one Java buffer holds at most 2 GiB). Aligned F32
- * tensors below that are mapped and used in place (no copy; untouched rows of an embedding table
+ * unaligned F32, and F32 tensors over 2 GiB (what one mapping holds). Aligned F32 tensors up to
+ * that are mapped and used in place (no copy; untouched rows of an embedding table
  * never become resident). Before this reader, the copies were made from mappings and temporary
  * direct buffers that stayed resident until the garbage collector released them, so such loads
  * peaked at the checkpoint two or three times (Gemma2-2B shape: 8.3 GB; MiniCPM-2B shape: 3.4 GB).

@@ -321,10 +321,13 @@ public final class Weights implements AutoCloseable {
     Shape shape = new Shape(t.shape());
     boolean gpu = placement.device().isGpu();
     NDArray array;
-    boolean mappable = t.type() == TensorType.F32 && t.offset() % 4 == 0 && t.size() <= MAX_BLOCK_BYTES / 4;
-    if (!gpu && !mappable) {
-      // a copy is made anyway (widened, or too large for one buffer): read it through the staged buffer,
-      // so no mapping or temporary buffer lingers beside it until the GC
+    boolean f32 = t.type() == TensorType.F32 && t.offset() % 4 == 0;
+    if (!gpu && f32 && t.byteLength() <= Integer.MAX_VALUE) {
+      // used in place: only the pages computed with become resident (an embedding table's looked-up rows)
+      array = manager.create(Safetensors.map(t), shape, DataType.FLOAT32);
+    } else if (!gpu) {
+      // a copy is made anyway (widened, unaligned, or over the 2 GiB one mapping holds): read it through
+      // the staged buffer, so no mapping or temporary buffer lingers beside it until the GC
       array = staged.load(t, manager);
     } else if (t.size() > MAX_BLOCK_BYTES / 4) {
       // over 2 GiB once in fp32 (Gemma's 256k × 2304 embedding table): one buffer cannot hold it
