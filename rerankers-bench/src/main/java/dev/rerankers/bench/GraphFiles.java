@@ -49,8 +49,10 @@ final class GraphFiles {
   }
 
   /**
-   * Each file under {@code folder} (relative path) with its size and modification time: equal stamps
-   * before and after the measured sides mean that they read the recorded graph and wrote none. Empty
+   * Each recorded graph file under {@code folder} ({@code model.onnx*} and {@code graph.json}, by
+   * relative path) with its size and modification time: equal stamps before and after the measured
+   * sides mean that they read the recorded graph and wrote none. The cache's bookkeeping (the hash
+   * memo under {@code .hashes}, {@code graph.verified}) is left out: a warm load may write it. Empty
    * when the folder is absent.
    */
   static Map<String, String> stamp(Path folder) throws IOException {
@@ -59,10 +61,15 @@ final class GraphFiles {
       return out;
     }
     try (Stream<Path> all = Files.walk(folder)) {
-      for (Path p : all.filter(Files::isRegularFile).toList()) {
+      for (Path p : all.filter(Files::isRegularFile).filter(GraphFiles::isRecordedGraph).toList()) {
         out.put(folder.relativize(p).toString(), Files.size(p) + " " + Files.getLastModifiedTime(p).toMillis());
       }
     }
     return out;
+  }
+
+  private static boolean isRecordedGraph(Path file) {
+    String name = file.getFileName().toString();
+    return name.startsWith("model.onnx") || name.equals("graph.json");
   }
 }

@@ -83,7 +83,7 @@ record Row(String id, String type, String model, String peerModel, String family
         new Row("llm-minicpm-layerwise", "llm-layerwise", MINICPM_MODEL, null, "llm-layerwise",
             "bge-reranker-v2-minicpm-layerwise / MiniCPM-2B shape (2304 wide, 36 heads, vocab 122,753), BAAI's "
                 + "LayerWiseMiniCPMForCausalLM, seeded, 3 layers built, heads from layer 1, scored at cutoff 2 "
-                + "(real: 40, 8, 28)", "&batchSize=16&cutoffLayers=2", 16, 1, 6, 2, 1, 90, false, false,
+                + "(real: 40, 8, 28)", "&batchSize=16&cutoffLayers=2", 16, 1, 6, 2, 3, 150, false, false,
             Map.of("cutoff_layers", List.of(2))),
         new Row("monovlm-qwen2vl-2b", "monovlm", "monoqwen2-vl-2b-shape", null, "monovlm",
             "MonoQwen2-VL / Qwen2-VL-2B shape (vision 1280 wide, text 1536 wide, vocab 151,936), seeded, "

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -272,23 +271,12 @@ final class RepoCache {
 
   /** Writes the file through a temporary sibling renamed into place. */
   static void writeAtomically(Path target, byte[] content) throws IOException {
-    Files.createDirectories(target.getParent());
-    Path tmp = target.resolveSibling(target.getFileName() + "." + shortId() + ".tmp");
-    try {
-      Files.write(tmp, content);
-      moveAtomically(tmp, target);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    RerankersCache.writeAtomically(target, content);
   }
 
   /** Renames {@code from} onto {@code to}, replacing it, atomically where the file system can. */
   static void moveAtomically(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
+    RerankersCache.moveAtomically(from, to);
   }
 
   private static String shortId() {

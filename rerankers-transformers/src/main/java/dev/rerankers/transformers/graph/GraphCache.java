@@ -288,16 +288,9 @@ public final class GraphCache {
     return out;
   }
 
-  /** Writes {@code text} to a temporary file beside {@code target}, then renames it into place. */
+  /** Writes {@code text} beside {@code target}, then renames it into place ({@link RerankersCache#writeAtomically}). */
   private static void writeAtomically(Path target, String text) throws IOException {
-    Files.createDirectories(target.getParent());
-    Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + UUID.randomUUID());
-    try {
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    RerankersCache.writeAtomically(target, text.getBytes(StandardCharsets.UTF_8));
   }
 
   private static String sha256(String text) {

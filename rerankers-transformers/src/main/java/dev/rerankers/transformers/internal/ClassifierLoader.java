@@ -1,6 +1,5 @@
 package dev.rerankers.transformers.internal;
 
-import dev.rerankers.transformers.checkpoint.CpuPasses;
 import dev.rerankers.ConfigException;
 import dev.rerankers.hub.ModelSource;
 import dev.rerankers.transformers.graph.GraphRuntime;
@@ -39,7 +38,7 @@ public final class ClassifierLoader {
       case SAFETENSORS -> {
         if (graph.useGraph(device, dtype)) {
           yield GraphLogits.load(source, graph.precision(), graph.intraOpThreads(), graph.memoryArena(),
-              graph.graphCache(), CpuPasses.budgetBytes(Placement.cpu(), cpuChunkBytes));
+              graph.graphCache(), cpuChunkBytes); // the graph runs on the CPU; no Placement: it would start libtorch
         }
         Placement placement = Placement.resolve(device, dtype);
         yield new NativeLogits(Architectures.loadClassifier(source, placement), cpuChunkBytes);
