@@ -96,8 +96,8 @@ public final class TransformersProvider implements RerankerProvider {
   /** Option (cross-encoder, ColBERT, PyLate): ONNX Runtime's memory arena. */
   public static final Option<Boolean> MEMORY_ARENA =
       Option.bool("memoryArena", "runtime=onnx: keep activation memory between batches in ONNX Runtime's arena"
-              + " (faster); false returns it after each batch (lower peak memory, e.g. bge-reranker-base"
-              + " 1.41 -> 1.10 GB at 6-12% fewer pairs/s)")
+              + " (faster); false returns it after each batch (less memory held between batches; the arena"
+              + " holds one cpuChunkMb pass's activations)")
           .defaultValue(true);
 
   /** The graph options, as every encoder backend on this module declares them. */
