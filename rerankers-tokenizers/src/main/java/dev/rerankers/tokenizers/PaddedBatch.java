@@ -73,6 +73,43 @@ public final class PaddedBatch {
     return new PaddedBatch(n, max, ids, mask, types, lengths, left);
   }
 
+  /**
+   * Rows {@code [from, to)} of this batch, each cut to its first {@code length} positions: a pass of
+   * a batch split to save memory, without the padding only longer rows needed. Right padding only
+   * (cutting a left-padded batch would move its tokens).
+   *
+   * @throws IllegalArgumentException when the range is empty or outside the batch, or {@code length}
+   *     would cut a token of these rows or exceeds the padded length, or the batch is left-padded
+   *     and {@code length} is not its own
+   */
+  public PaddedBatch rows(int from, int to, int length) {
+    if (from < 0 || to > size || from >= to) {
+      throw new IllegalArgumentException("rows " + from + ".." + to + " are not a non-empty range of " + size + " rows");
+    }
+    if (length > this.length || (leftPadded && length != this.length)) {
+      throw new IllegalArgumentException("cannot cut a " + (leftPadded ? "left" : "right") + "-padded batch of length "
+          + this.length + " to " + length);
+    }
+    int n = to - from;
+    int[] kept = java.util.Arrays.copyOfRange(lengths, from, to);
+    for (int l : kept) {
+      if (l > length) {
+        throw new IllegalArgumentException("a row of " + l + " tokens does not fit in length " + length);
+      }
+    }
+    long[] ids = new long[n * length];
+    long[] mask = new long[n * length];
+    long[] types = tokenTypeIds == null ? null : new long[n * length];
+    for (int r = 0; r < n; r++) {
+      System.arraycopy(inputIds, (from + r) * this.length, ids, r * length, length);
+      System.arraycopy(attentionMask, (from + r) * this.length, mask, r * length, length);
+      if (types != null) {
+        System.arraycopy(tokenTypeIds, (from + r) * this.length, types, r * length, length);
+      }
+    }
+    return new PaddedBatch(n, length, ids, mask, types, kept, leftPadded);
+  }
+
   /** The number of rows. */
   public int size() {
     return size;

@@ -32,13 +32,6 @@ public final class LlmScorer extends BatchedScorer<PromptTokens> {
   /** Shared prefixes shorter than this are not worth a separate pass. */
   static final int MIN_PREFIX = 4;
 
-  /**
-   * A CPU pass's fixed cost in tokens of work, for choosing passes ({@link CpuPasses#byLength}):
-   * each pass streams the layers' weights again and small passes multiply narrower matrices.
-   * Measured on MiniCPM-2B's shape (2 cores, SciFact's varied set): 0 (one row per pass) 1.63
-   * pairs/s varied but 2.4 uniform; 64: 1.78 and 2.8; 160: 1.6 and 2.6.
-   */
-  static final int PASS_COST_TOKENS = 64;
 
   private final PairPrompt prompt;
   private final ScoreModel model;
@@ -112,7 +105,7 @@ public final class LlmScorer extends BatchedScorer<PromptTokens> {
     for (int i = 0; i < lengths.length; i++) {
       lengths[i] = batch.get(i).length() - shared;
     }
-    List<int[]> passes = CpuPasses.byLength(lengths, model::activationBytesPerRow, cpuBudgetBytes, PASS_COST_TOKENS);
+    List<int[]> passes = CpuPasses.byLength(lengths, model::activationBytesPerRow, cpuBudgetBytes, CpuPasses.PASS_COST_TOKENS);
     // the length the whole batch would be padded to without a cache: each pass gets its rotary tables
     int multiple = Math.max(1, prompt.padToMultipleOf());
     int sequenceLength = (longest + shared + multiple - 1) / multiple * multiple;

@@ -33,9 +33,6 @@ import java.util.Optional;
 final class GraphLogits implements LogitsModel {
   private static final System.Logger LOG = System.getLogger(GraphLogits.class.getName());
 
-  /** A graph run's fixed cost in tokens of work, for choosing passes (measured: see docs/transformers.md). */
-  static final int PASS_COST_TOKENS = 64;
-
   private final GraphSession session;
   private final String architecture;
   private final int numLabels;
@@ -133,26 +130,20 @@ final class GraphLogits implements LogitsModel {
   public float[] logits(PaddedBatch batch) {
     int size = batch.size();
     int length = batch.length();
-    long[] mask = batch.attentionMask();
     int[] lengths = batch.lengths();
     if (batch.leftPadded()) {
       Arrays.fill(lengths, length); // nothing to cut at the end
     }
-    List<int[]> passes = CpuPasses.byLength(lengths, this::bytesPerRow, passBytes, PASS_COST_TOKENS);
+    List<int[]> passes = CpuPasses.byLength(lengths, this::bytesPerRow, passBytes, CpuPasses.PASS_COST_TOKENS);
     if (passes.size() == 1) {
-      return run(batch.inputIds(), mask, batch.hasTokenTypeIds() ? batch.tokenTypeIds() : null, size, length);
+      return run(batch.inputIds(), batch.attentionMask(), batch.hasTokenTypeIds() ? batch.tokenTypeIds() : null, size, length);
     }
     float[] out = new float[size * numLabels];
     for (int[] pass : passes) {
-      int from = pass[0];
-      int to = pass[1];
-      int cut = 0;
-      for (int r = from; r < to; r++) {
-        cut = Math.max(cut, lengths[r]);
-      }
-      float[] l = run(slice(batch.inputIds(), from, to, length, cut), slice(mask, from, to, length, cut),
-          batch.hasTokenTypeIds() ? slice(batch.tokenTypeIds(), from, to, length, cut) : null, to - from, cut);
-      System.arraycopy(l, 0, out, from * numLabels, l.length);
+      PaddedBatch part = batch.rows(pass[0], pass[1], CpuPasses.longest(lengths, pass));
+      float[] l = run(part.inputIds(), part.attentionMask(), part.hasTokenTypeIds() ? part.tokenTypeIds() : null,
+          part.size(), part.length());
+      System.arraycopy(l, 0, out, pass[0] * numLabels, l.length);
     }
     return out;
   }
@@ -170,15 +161,6 @@ final class GraphLogits implements LogitsModel {
       feeds.put("token_type_ids", types != null ? types : new long[rows * length]);
     }
     return session.run(feeds, rows, length).get("logits").data();
-  }
-
-  /** Rows {@code [from, to)} of a row-major {@code [rows, length]} array, their first {@code cut} columns. */
-  private static long[] slice(long[] rowMajor, int from, int to, int length, int cut) {
-    long[] out = new long[(to - from) * cut];
-    for (int r = from; r < to; r++) {
-      System.arraycopy(rowMajor, r * length, out, (r - from) * cut, cut);
-    }
-    return out;
   }
 
   /** The folder holding the graph (tests check the cache with it). */

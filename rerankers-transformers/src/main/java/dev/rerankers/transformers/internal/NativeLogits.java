@@ -6,6 +6,8 @@ import dev.rerankers.tokenizers.PaddedBatch;
 import dev.rerankers.transformers.checkpoint.CpuPasses;
 import dev.rerankers.transformers.models.EncoderInput;
 import dev.rerankers.transformers.models.SequenceClassifier;
+import java.util.Arrays;
+import java.util.List;
 
 /** A safetensors checkpoint run by this module's Java architectures. */
 final class NativeLogits implements LogitsModel {
@@ -25,34 +27,32 @@ final class NativeLogits implements LogitsModel {
     this.passBytes = CpuPasses.budgetBytes(model.weights().placement(), cpuBudgetBytes);
   }
 
+  /**
+   * Runs the batch in passes under the budget, each cut to its own longest row and grouped to pad
+   * little ({@link CpuPasses#byLength}); one forward when nothing needs splitting (and on a GPU).
+   */
   @Override
   public float[] logits(PaddedBatch batch) {
-    int rows = rowsPerForward(batch);
+    int[] lengths = batch.lengths();
+    if (batch.leftPadded()) {
+      Arrays.fill(lengths, batch.length()); // nothing to cut at the end
+    }
+    List<int[]> passes = CpuPasses.byLength(lengths, model.encoder()::activationBytesPerRow, passBytes,
+        CpuPasses.PASS_COST_TOKENS);
     try (NDManager scope = model.weights().manager().newSubManager()) {
-      EncoderInput input = EncoderInput.of(scope, batch);
-      if (rows >= batch.size()) {
-        return model.logits(input).toType(DataType.FLOAT32, false).toFloatArray();
+      if (passes.size() == 1) {
+        return model.logits(EncoderInput.of(scope, batch)).toType(DataType.FLOAT32, false).toFloatArray();
       }
       float[] out = new float[batch.size() * model.numLabels()];
-      for (int from = 0; from < batch.size(); from += rows) {
-        int to = Math.min(batch.size(), from + rows);
+      for (int[] pass : passes) {
         try (NDManager chunk = scope.newSubManager()) {
-          EncoderInput part = input.rows(from, to);
-          chunk.tempAttachAll(part.inputIds(), part.attentionMask());
-          if (part.tokenTypeIds() != null) {
-            chunk.tempAttachAll(part.tokenTypeIds());
-          }
+          EncoderInput part = EncoderInput.of(chunk, batch.rows(pass[0], pass[1], CpuPasses.longest(lengths, pass)));
           float[] l = model.logits(part).toType(DataType.FLOAT32, false).toFloatArray();
-          System.arraycopy(l, 0, out, from * model.numLabels(), l.length);
+          System.arraycopy(l, 0, out, pass[0] * model.numLabels(), l.length);
         }
       }
       return out;
     }
-  }
-
-  /** Rows per forward pass such that no layer intermediate exceeds the budget (see {@link CpuPasses}). */
-  private int rowsPerForward(PaddedBatch batch) {
-    return CpuPasses.rowsPerPass(batch.size(), model.encoder().activationBytesPerRow(batch.length()), passBytes);
   }
 
   @Override

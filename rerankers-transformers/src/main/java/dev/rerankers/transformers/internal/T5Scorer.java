@@ -88,13 +88,15 @@ public final class T5Scorer extends BatchedScorer<Encoding> {
 
   @Override
   protected double[] scoreBatch(List<Encoding> batch) {
-    int longest = 0;
-    for (Encoding e : batch) {
-      longest = Math.max(longest, e.length());
+    int[] lengths = new int[batch.size()];
+    for (int i = 0; i < lengths.length; i++) {
+      lengths[i] = batch.get(i).length();
     }
     double[] out = new double[batch.size()];
     int at = 0;
-    for (List<Encoding> pass : CpuPasses.passes(batch, t5.activationBytesPerRow(longest), passBytes)) {
+    // passes under the budget that pad little; each is padded to its own longest row
+    for (int[] range : CpuPasses.byLength(lengths, t5::activationBytesPerRow, passBytes, CpuPasses.PASS_COST_TOKENS)) {
+      List<Encoding> pass = batch.subList(range[0], range[1]);
       PaddedBatch padded = tokenizer.pad(pass);
       TokenIds.requireInVocabulary(padded.inputIds(), t5.config().vocabSize(), model);
       float[] logits = run(padded);
