@@ -136,7 +136,7 @@ final class BlobFetcher {
                   + " bytes); nothing was cached. The file may be corrupt on the server or altered in transit"
                   + " (a proxy or mirror): try again later");
         }
-        RepoCache.moveAtomically(incomplete, blob);
+        RerankersCache.moveAtomically(incomplete, blob);
         progress.done(size);
         return;
       } catch (CorruptDownload e) {

@@ -125,7 +125,7 @@ final class RepoCache {
       return;
     }
     Path ref = RepoPaths.resolveInside(root.resolve("refs"), revision);
-    writeAtomically(ref, commit.getBytes(StandardCharsets.US_ASCII));
+    RerankersCache.writeAtomically(ref, commit.getBytes(StandardCharsets.US_ASCII));
   }
 
   /** Whether a {@code .no_exist} marker says the file is absent at that commit. */
@@ -209,7 +209,7 @@ final class RepoCache {
     sb.append("\n }\n}\n");
     Path file = root.resolve("trees").resolve(checkCommit(commit) + ".json");
     try {
-      writeAtomically(file, sb.toString().getBytes(StandardCharsets.UTF_8));
+      RerankersCache.writeAtomically(file, sb.toString().getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       LOG.log(Level.WARNING, "cannot write " + file + ": " + e);
     }
@@ -242,7 +242,7 @@ final class RepoCache {
     if (symlinks) {
       try {
         Files.createSymbolicLink(tmp, pointer.getParent().relativize(blob));
-        moveAtomically(tmp, pointer);
+        RerankersCache.moveAtomically(tmp, pointer);
         return;
       } catch (UnsupportedOperationException | IOException e) {
         Files.deleteIfExists(tmp);
@@ -251,7 +251,7 @@ final class RepoCache {
     }
     try {
       Files.copy(blob, tmp, StandardCopyOption.REPLACE_EXISTING);
-      moveAtomically(tmp, pointer);
+      RerankersCache.moveAtomically(tmp, pointer);
     } finally {
       Files.deleteIfExists(tmp);
     }
@@ -262,21 +262,11 @@ final class RepoCache {
     Path tag = cacheDir.resolve("CACHEDIR.TAG");
     if (!Files.exists(tag)) {
       try {
-        writeAtomically(tag, CACHEDIR_TAG.getBytes(StandardCharsets.US_ASCII));
+        RerankersCache.writeAtomically(tag, CACHEDIR_TAG.getBytes(StandardCharsets.US_ASCII));
       } catch (IOException e) {
         LOG.log(Level.DEBUG, "cannot write {0}: {1}", tag, e);
       }
     }
-  }
-
-  /** Writes the file through a temporary sibling renamed into place. */
-  static void writeAtomically(Path target, byte[] content) throws IOException {
-    RerankersCache.writeAtomically(target, content);
-  }
-
-  /** Renames {@code from} onto {@code to}, replacing it, atomically where the file system can. */
-  static void moveAtomically(Path from, Path to) throws IOException {
-    RerankersCache.moveAtomically(from, to);
   }
 
   private static String shortId() {

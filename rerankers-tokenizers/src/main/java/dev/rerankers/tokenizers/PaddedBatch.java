@@ -74,40 +74,30 @@ public final class PaddedBatch {
   }
 
   /**
-   * Rows {@code [from, to)} of this batch, each cut to its first {@code length} positions: a pass of
-   * a batch split to save memory, without the padding only longer rows needed. Right padding only
-   * (cutting a left-padded batch would move its tokens).
+   * Rows {@code [from, to)} of this batch, cut to the longest of them: a pass of a batch split to
+   * save memory, without the padding only other rows needed. A left-padded batch keeps its length
+   * (cutting it would move its tokens).
    *
-   * @throws IllegalArgumentException when the range is empty or outside the batch, or {@code length}
-   *     would cut a token of these rows or exceeds the padded length, or the batch is left-padded
-   *     and {@code length} is not its own
+   * @throws IllegalArgumentException when the range is empty or outside the batch
    */
-  public PaddedBatch rows(int from, int to, int length) {
+  public PaddedBatch rows(int from, int to) {
     if (from < 0 || to > size || from >= to) {
       throw new IllegalArgumentException("rows " + from + ".." + to + " are not a non-empty range of " + size + " rows");
     }
-    if (length > this.length || (leftPadded && length != this.length)) {
-      throw new IllegalArgumentException("cannot cut a " + (leftPadded ? "left" : "right") + "-padded batch of length "
-          + this.length + " to " + length);
-    }
     int n = to - from;
     int[] kept = java.util.Arrays.copyOfRange(lengths, from, to);
-    for (int l : kept) {
-      if (l > length) {
-        throw new IllegalArgumentException("a row of " + l + " tokens does not fit in length " + length);
-      }
-    }
-    long[] ids = new long[n * length];
-    long[] mask = new long[n * length];
-    long[] types = tokenTypeIds == null ? null : new long[n * length];
+    int cut = leftPadded ? length : java.util.Arrays.stream(kept).max().getAsInt();
+    long[] ids = new long[n * cut];
+    long[] mask = new long[n * cut];
+    long[] types = tokenTypeIds == null ? null : new long[n * cut];
     for (int r = 0; r < n; r++) {
-      System.arraycopy(inputIds, (from + r) * this.length, ids, r * length, length);
-      System.arraycopy(attentionMask, (from + r) * this.length, mask, r * length, length);
+      System.arraycopy(inputIds, (from + r) * length, ids, r * cut, cut);
+      System.arraycopy(attentionMask, (from + r) * length, mask, r * cut, cut);
       if (types != null) {
-        System.arraycopy(tokenTypeIds, (from + r) * this.length, types, r * length, length);
+        System.arraycopy(tokenTypeIds, (from + r) * length, types, r * cut, cut);
       }
     }
-    return new PaddedBatch(n, length, ids, mask, types, kept, leftPadded);
+    return new PaddedBatch(n, cut, ids, mask, types, kept, leftPadded);
   }
 
   /** The number of rows. */

@@ -15,9 +15,9 @@ class PaddedBatchRowsTest {
       Encoding.of(new long[] {31, 32, 33}, new long[] {0, 0, 1}));
 
   @Test
-  void rowsAreCutToTheGivenLengthWithTheirPaddingAndTypes() {
+  void rowsAreCutToTheirLongestWithTheirPaddingAndTypes() {
     PaddedBatch batch = PaddedBatch.of(ROWS, 0, true, false, 1);
-    PaddedBatch pass = batch.rows(1, 3, 3);
+    PaddedBatch pass = batch.rows(1, 3);
     assertEquals(2, pass.size());
     assertEquals(3, pass.length());
     assertArrayEquals(new long[] {21, 22, 0, 31, 32, 33}, pass.inputIds());
@@ -25,20 +25,21 @@ class PaddedBatchRowsTest {
     assertArrayEquals(new long[] {0, 1, 0, 0, 0, 1}, pass.tokenTypeIds());
     assertArrayEquals(new int[] {2, 3}, pass.lengths());
     // the whole batch, uncut, is an equal copy
-    PaddedBatch all = batch.rows(0, 3, 5);
+    PaddedBatch all = batch.rows(0, 3);
+    assertEquals(5, all.length());
     assertArrayEquals(batch.inputIds(), all.inputIds());
     assertArrayEquals(batch.attentionMask(), all.attentionMask());
   }
 
   @Test
-  void cuttingTokensLeftPaddingOrAnEmptyRangeIsRefused() {
+  void leftPaddingKeepsItsLengthAndAnEmptyRangeIsRefused() {
     PaddedBatch right = PaddedBatch.of(ROWS, 0, false, false, 1);
-    assertThrows(IllegalArgumentException.class, () -> right.rows(0, 2, 4)); // the first row has 5 tokens
-    assertThrows(IllegalArgumentException.class, () -> right.rows(1, 1, 3));
-    assertThrows(IllegalArgumentException.class, () -> right.rows(0, 4, 5));
-    assertThrows(IllegalArgumentException.class, () -> right.rows(0, 1, 6));
+    assertThrows(IllegalArgumentException.class, () -> right.rows(1, 1));
+    assertThrows(IllegalArgumentException.class, () -> right.rows(0, 4));
+    assertThrows(IllegalArgumentException.class, () -> right.rows(-1, 2));
     PaddedBatch left = PaddedBatch.of(ROWS, 0, false, true, 1);
-    assertThrows(IllegalArgumentException.class, () -> left.rows(1, 3, 3));
-    assertEquals(5, left.rows(1, 3, 5).length());
+    PaddedBatch pass = left.rows(1, 3);
+    assertEquals(5, pass.length());
+    assertArrayEquals(new long[] {0, 0, 0, 21, 22, 0, 0, 31, 32, 33}, pass.inputIds());
   }
 }

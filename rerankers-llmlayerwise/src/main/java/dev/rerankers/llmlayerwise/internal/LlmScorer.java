@@ -32,7 +32,6 @@ public final class LlmScorer extends BatchedScorer<PromptTokens> {
   /** Shared prefixes shorter than this are not worth a separate pass. */
   static final int MIN_PREFIX = 4;
 
-
   private final PairPrompt prompt;
   private final ScoreModel model;
   private final long padId;
@@ -98,12 +97,10 @@ public final class LlmScorer extends BatchedScorer<PromptTokens> {
     }
     int shared = prefixCache ? sharedPrefix(batch, model.prefixLimit(batch)) : 0;
     int longest = 0;
-    for (PromptTokens p : batch) {
-      longest = Math.max(longest, p.length() - shared);
-    }
     int[] lengths = new int[batch.size()];
     for (int i = 0; i < lengths.length; i++) {
       lengths[i] = batch.get(i).length() - shared;
+      longest = Math.max(longest, lengths[i]);
     }
     List<int[]> passes = CpuPasses.byLength(lengths, model::activationBytesPerRow, cpuBudgetBytes, CpuPasses.PASS_COST_TOKENS);
     // the length the whole batch would be padded to without a cache: each pass gets its rotary tables

@@ -1,5 +1,6 @@
 package dev.rerankers.transformers.checkpoint;
 
+import dev.rerankers.tokenizers.PaddedBatch;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,8 +15,8 @@ import java.util.List;
  *
  * <pre>{@code
  * long budget = CpuPasses.budgetBytes(weights.placement());
- * for (List<Encoding> pass : CpuPasses.passes(batch, model.activationBytesPerRow(longest), budget)) {
- *   run(pad(pass));
+ * for (int[] pass : CpuPasses.byLength(padded, encoder::activationBytesPerRow, budget)) {
+ *   run(padded.rows(pass[0], pass[1]));
  * }
  * }</pre>
  */
@@ -139,12 +140,17 @@ public final class CpuPasses {
     return out;
   }
 
-  /** The longest of {@code lengths} over a pass's {@code [from, to)} range: the length it is padded to. */
-  public static int longest(int[] lengths, int[] pass) {
-    int longest = 0;
-    for (int r = pass[0]; r < pass[1]; r++) {
-      longest = Math.max(longest, lengths[r]);
+  /**
+   * {@link #byLength(int[], java.util.function.IntToLongFunction, long, int)} for a padded batch,
+   * with {@link #PASS_COST_TOKENS}: each pass as {@link PaddedBatch#rows} cuts it (a row's own length
+   * with right padding, the batch's with left padding).
+   */
+  public static List<int[]> byLength(PaddedBatch batch, java.util.function.IntToLongFunction bytesPerRow,
+      long budgetBytes) {
+    int[] lengths = batch.lengths();
+    if (batch.leftPadded()) {
+      Arrays.fill(lengths, batch.length()); // nothing to cut at the end
     }
-    return longest;
+    return byLength(lengths, bytesPerRow, budgetBytes, PASS_COST_TOKENS);
   }
 }

@@ -332,7 +332,7 @@ public final class Weights implements AutoCloseable {
     } else if (t.size() > MAX_BLOCK_BYTES / 4) {
       // over 2 GiB once in fp32 (Gemma's 256k × 2304 embedding table): one buffer cannot hold it
       array = loadInRowBlocks(t, manager, MAX_BLOCK_BYTES);
-    } else if (t.type() == TensorType.F32 && t.offset() % 4 == 0) {
+    } else if (f32) {
       array = manager.create(Safetensors.map(t), shape, DataType.FLOAT32);
     } else if (t.type() == TensorType.F16 && gpu && target == DataType.FLOAT16) {
       array = manager.create(Safetensors.map(t), shape, DataType.FLOAT16);

@@ -5,18 +5,18 @@ import dev.rerankers.hub.ModelSource;
 import dev.rerankers.tokenizers.PaddedBatch;
 import dev.rerankers.transformers.checkpoint.Placement;
 import dev.rerankers.transformers.checkpoint.Weights;
+import dev.rerankers.transformers.checkpoint.CpuPasses;
 import dev.rerankers.transformers.graph.GraphCache;
 import dev.rerankers.transformers.graph.GraphOps;
 import dev.rerankers.transformers.graph.GraphSession;
 import dev.rerankers.transformers.models.Architectures;
 import dev.rerankers.transformers.models.ConfigJson;
+import dev.rerankers.transformers.models.Encoder;
 import dev.rerankers.transformers.models.Inputs;
 import dev.rerankers.transformers.models.SequenceClassifier;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
-import dev.rerankers.transformers.checkpoint.CpuPasses;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -128,39 +128,27 @@ final class GraphLogits implements LogitsModel {
    */
   @Override
   public float[] logits(PaddedBatch batch) {
-    int size = batch.size();
-    int length = batch.length();
-    int[] lengths = batch.lengths();
-    if (batch.leftPadded()) {
-      Arrays.fill(lengths, length); // nothing to cut at the end
-    }
-    List<int[]> passes = CpuPasses.byLength(lengths, this::bytesPerRow, passBytes, CpuPasses.PASS_COST_TOKENS);
+    List<int[]> passes = CpuPasses.byLength(batch,
+        length -> Encoder.activationBytesPerRow(heads, hiddenSize, length), passBytes);
     if (passes.size() == 1) {
-      return run(batch.inputIds(), batch.attentionMask(), batch.hasTokenTypeIds() ? batch.tokenTypeIds() : null, size, length);
+      return run(batch);
     }
-    float[] out = new float[size * numLabels];
+    float[] out = new float[batch.size() * numLabels];
     for (int[] pass : passes) {
-      PaddedBatch part = batch.rows(pass[0], pass[1], CpuPasses.longest(lengths, pass));
-      float[] l = run(part.inputIds(), part.attentionMask(), part.hasTokenTypeIds() ? part.tokenTypeIds() : null,
-          part.size(), part.length());
+      float[] l = run(batch.rows(pass[0], pass[1]));
       System.arraycopy(l, 0, out, pass[0] * numLabels, l.length);
     }
     return out;
   }
 
-  /** The largest fp32 intermediate of one row: attention scores or the feed-forward activation. */
-  private long bytesPerRow(int length) {
-    return 4L * length * Math.max((long) heads * length, 4L * hiddenSize);
-  }
-
-  private float[] run(long[] ids, long[] mask, long[] types, int rows, int length) {
+  private float[] run(PaddedBatch batch) {
     Map<String, long[]> feeds = new LinkedHashMap<>();
-    feeds.put("input_ids", ids);
-    feeds.put("attention_mask", mask);
+    feeds.put("input_ids", batch.inputIds());
+    feeds.put("attention_mask", batch.attentionMask());
     if (feedsTypes) {
-      feeds.put("token_type_ids", types != null ? types : new long[rows * length]);
+      feeds.put("token_type_ids", batch.hasTokenTypeIds() ? batch.tokenTypeIds() : new long[batch.size() * batch.length()]);
     }
-    return session.run(feeds, rows, length).get("logits").data();
+    return session.run(feeds, batch.size(), batch.length()).get("logits").data();
   }
 
   /** The folder holding the graph (tests check the cache with it). */

@@ -6,7 +6,6 @@ import dev.rerankers.tokenizers.PaddedBatch;
 import dev.rerankers.transformers.checkpoint.CpuPasses;
 import dev.rerankers.transformers.models.EncoderInput;
 import dev.rerankers.transformers.models.SequenceClassifier;
-import java.util.Arrays;
 import java.util.List;
 
 /** A safetensors checkpoint run by this module's Java architectures. */
@@ -33,12 +32,7 @@ final class NativeLogits implements LogitsModel {
    */
   @Override
   public float[] logits(PaddedBatch batch) {
-    int[] lengths = batch.lengths();
-    if (batch.leftPadded()) {
-      Arrays.fill(lengths, batch.length()); // nothing to cut at the end
-    }
-    List<int[]> passes = CpuPasses.byLength(lengths, model.encoder()::activationBytesPerRow, passBytes,
-        CpuPasses.PASS_COST_TOKENS);
+    List<int[]> passes = CpuPasses.byLength(batch, model.encoder()::activationBytesPerRow, passBytes);
     try (NDManager scope = model.weights().manager().newSubManager()) {
       if (passes.size() == 1) {
         return model.logits(EncoderInput.of(scope, batch)).toType(DataType.FLOAT32, false).toFloatArray();
@@ -46,7 +40,7 @@ final class NativeLogits implements LogitsModel {
       float[] out = new float[batch.size() * model.numLabels()];
       for (int[] pass : passes) {
         try (NDManager chunk = scope.newSubManager()) {
-          EncoderInput part = EncoderInput.of(chunk, batch.rows(pass[0], pass[1], CpuPasses.longest(lengths, pass)));
+          EncoderInput part = EncoderInput.of(chunk, batch.rows(pass[0], pass[1]));
           float[] l = model.logits(part).toType(DataType.FLOAT32, false).toFloatArray();
           System.arraycopy(l, 0, out, pass[0] * model.numLabels(), l.length);
         }

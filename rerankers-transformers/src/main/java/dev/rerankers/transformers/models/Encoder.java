@@ -51,6 +51,14 @@ public interface Encoder {
    * to split large batches on CPU.
    */
   default long activationBytesPerRow(int length) {
-    return 4L * length * Math.max((long) attentionHeads() * length, 4L * hiddenSize());
+    return activationBytesPerRow(attentionHeads(), hiddenSize(), length);
+  }
+
+  /**
+   * {@link #activationBytesPerRow(int)} from the shape alone, for a runtime without the encoder's
+   * Java object (the recorded graph).
+   */
+  static long activationBytesPerRow(int heads, int hiddenSize, int length) {
+    return 4L * length * Math.max((long) heads * length, 4L * hiddenSize);
   }
 }

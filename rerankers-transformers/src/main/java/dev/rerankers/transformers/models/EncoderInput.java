@@ -23,13 +23,6 @@ public record EncoderInput(NDArray inputIds, NDArray attentionMask, NDArray toke
     return new EncoderInput(ids, mask, types);
   }
 
-  /** Rows {@code [from, to)} of this batch: views in the same manager. */
-  public EncoderInput rows(int from, int to) {
-    String range = from + ":" + to;
-    return new EncoderInput(inputIds.get(range), attentionMask.get(range),
-        tokenTypeIds == null ? null : tokenTypeIds.get(range));
-  }
-
   /** Batch size. */
   public long batchSize() {
     return inputIds.getShape().get(0);
